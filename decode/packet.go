@@ -1,0 +1,198 @@
+// Package decode turns captured frames into Packet views: link layer,
+// VLAN/QinQ, PPPoE, MPLS, IPv4/IPv6 (with extension headers and fragment
+// reassembly), tunnels (GRE, VXLAN, GTP-U, Teredo, IP-in-IP, CAPWAP) and the
+// L4 header. Headers are read in place; nothing is copied except fragments
+// being reassembled. Malformed input is an Anomaly, never an error or a
+// panic. This package imports nothing of netsift.
+package decode
+
+import "time"
+
+// Link types (LINKTYPE_* values as written in pcap/pcapng headers).
+const (
+	LinkNull      = 0   // BSD loopback: 4-byte host-order family
+	LinkEthernet  = 1   //
+	LinkPPP       = 9   //
+	LinkRaw12     = 12  // raw IP (OpenBSD numbering)
+	LinkRaw14     = 14  // raw IP (some BSDs)
+	LinkRaw       = 101 // raw IP
+	LinkPPPHDLC   = 50  // PPP in HDLC-like framing
+	LinkLoop      = 108 // OpenBSD loopback: network-order family
+	LinkSLL       = 113 // Linux cooked v1
+	LinkIEEE80211 = 105 // 802.11 (data frames with LLC/SNAP)
+	LinkIPv4      = 228 // raw IPv4
+	LinkIPv6      = 229 // raw IPv6
+	LinkSLL2      = 276 // Linux cooked v2
+)
+
+// Tunnel records the outermost encapsulation a packet was found in.
+type Tunnel uint8
+
+const (
+	TunnelNone Tunnel = iota
+	TunnelGRE
+	TunnelVXLAN
+	TunnelGTP
+	TunnelTeredo
+	TunnelIPIP // 4in4, 6in4, 4in6, 6in6
+	TunnelCAPWAP
+)
+
+var tunnelNames = [...]string{"", "gre", "vxlan", "gtp", "teredo", "ipip", "capwap"}
+
+// String returns the tunnel's lower-case name ("" for none).
+func (t Tunnel) String() string {
+	if int(t) < len(tunnelNames) {
+		return tunnelNames[t]
+	}
+	return "unknown"
+}
+
+// IP protocol numbers used by the decoder and its callers.
+const (
+	ProtoICMP   = 1
+	ProtoIGMP   = 2
+	ProtoIPIP   = 4
+	ProtoTCP    = 6
+	ProtoUDP    = 17
+	ProtoIPv6   = 41
+	ProtoGRE    = 47
+	ProtoESP    = 50
+	ProtoAH     = 51
+	ProtoICMPv6 = 58
+	ProtoSCTP   = 132
+)
+
+// TCP flag bits as in the TCP header's 13th byte.
+const (
+	TCPFin = 0x01
+	TCPSyn = 0x02
+	TCPRst = 0x04
+	TCPPsh = 0x08
+	TCPAck = 0x10
+	TCPUrg = 0x20
+)
+
+// Packet is one decoded packet. The decoder fills a caller-owned Packet and
+// resets it on every call; slices point into the frame (or into the
+// decoder's reassembly buffer) and are valid until the next Decode call.
+type Packet struct {
+	Time   time.Time
+	Length int // bytes on the wire (frame length)
+
+	// VLAN holds up to two 802.1Q/802.1ad tags, outer first; VLANs counts them.
+	VLAN  [2]uint16
+	VLANs uint8
+	// Tunnel is the outermost tunnel the inner packet was carried in.
+	Tunnel Tunnel
+
+	// IPVersion is 4 or 6 (0 when the packet has no IP layer we could read).
+	IPVersion uint8
+	// Src and Dst are the innermost IP addresses: IPv4 in the first 4 bytes
+	// with the rest zero, IPv6 in all 16.
+	Src, Dst [16]byte
+	TTL      uint8 // TTL / hop limit
+	// Fragmented is set when the packet was reassembled from IP fragments.
+	Fragmented bool
+
+	// Proto is the L4 protocol number (after IPv6 extension headers).
+	Proto            uint8
+	SrcPort, DstPort uint16 // TCP, UDP, SCTP; ICMP: 0
+	// TCP fields (zero for other protocols).
+	TCPFlags uint8
+	Seq, Ack uint32
+	Window   uint16
+	// ICMP / ICMPv6 type and code.
+	ICMPType, ICMPCode uint8
+
+	// Payload is the L4 payload (TCP/UDP/SCTP data; for ICMP, IGMP, ESP and
+	// other protocols the bytes after the L4 header we know, or after the IP
+	// header).
+	Payload []byte
+
+	// Anomaly is the first problem found (AnomalyNone if none). A packet with
+	// an anomaly may still carry usable fields up to the damage; callers
+	// decide by the Anomaly's Fatal method.
+	Anomaly Anomaly
+}
+
+// Addr4 reports whether the addresses are IPv4.
+func (p *Packet) Addr4() bool { return p.IPVersion == 4 }
+
+// Anomaly names a kind of malformed or unsupported input.
+type Anomaly uint8
+
+const (
+	AnomalyNone Anomaly = iota
+	AnomalyLinkTruncated
+	AnomalyUnknownLinkType
+	AnomalyUnknownEtherType // non-IP payload (ARP, LLDP, …): not an error, counted
+	AnomalyVLANTruncated
+	AnomalyPPPoETruncated
+	AnomalyMPLSTruncated
+	AnomalyIPv4Truncated
+	AnomalyIPv4BadHeaderLen
+	AnomalyIPv4BadTotalLen
+	AnomalyIPv4BadVersion
+	AnomalyIPv6Truncated
+	AnomalyIPv6BadExtHeader
+	AnomalyFragOverlap
+	AnomalyFragTooLarge
+	AnomalyFragPending // fragment stored, datagram not complete yet (not an error)
+	AnomalyFragTableFull
+	AnomalyTCPTruncated
+	AnomalyTCPBadHeaderLen
+	AnomalyUDPTruncated
+	AnomalyUDPBadLength
+	AnomalyICMPTruncated
+	AnomalySCTPTruncated
+	AnomalyTunnelTruncated
+	AnomalyTunnelTooDeep
+	anomalyCount
+)
+
+var anomalyNames = [...]string{
+	"",
+	"link.truncated",
+	"link.unknown_type",
+	"ether.unknown_type",
+	"vlan.truncated",
+	"pppoe.truncated",
+	"mpls.truncated",
+	"ipv4.truncated",
+	"ipv4.bad_header_len",
+	"ipv4.bad_total_len",
+	"ipv4.bad_version",
+	"ipv6.truncated",
+	"ipv6.bad_ext_header",
+	"frag.overlap",
+	"frag.too_large",
+	"frag.pending",
+	"frag.table_full",
+	"tcp.truncated",
+	"tcp.bad_header_len",
+	"udp.truncated",
+	"udp.bad_length",
+	"icmp.truncated",
+	"sctp.truncated",
+	"tunnel.truncated",
+	"tunnel.too_deep",
+}
+
+// NumAnomalies is the number of Anomaly kinds, for counter arrays.
+const NumAnomalies = int(anomalyCount)
+
+// String returns the anomaly's dotted name.
+func (a Anomaly) String() string {
+	if int(a) < len(anomalyNames) {
+		return anomalyNames[a]
+	}
+	return "unknown"
+}
+
+// Fatal reports whether a packet with this anomaly has no usable L3/L4
+// fields (the engine skips flow tracking for it). Pending fragments and
+// non-IP frames are not anomalies of the traffic but are also not tracked.
+func (a Anomaly) Fatal() bool {
+	return a != AnomalyNone
+}
