@@ -1,0 +1,205 @@
+package engine
+
+import (
+	"time"
+
+	"github.com/netsift/netsift/decode"
+	"github.com/netsift/netsift/dissect"
+	"github.com/netsift/netsift/event"
+	"github.com/netsift/netsift/flow"
+)
+
+// header builds an event header for flow e, oriented by dir.
+func (w *worker) header(e *entry, typ string, dir dissect.Dir) event.Header {
+	st := &e.State
+	a := addrOf(&e.Key.A, e.Key.V6)
+	b := addrOf(&e.Key.B, e.Key.V6)
+	pa, pb := e.Key.PA, e.Key.PB
+	if !st.clientIsA {
+		a, b, pa, pb = b, a, pb, pa
+	}
+	if dir == dissect.ToClient {
+		a, b, pa, pb = b, a, pb, pa
+	}
+	h := event.Header{Time: w.now, FlowID: st.id, Type: typ, Src: a, Dst: b, SPort: pa, DPort: pb, Proto: e.Key.Proto}
+	if st.vlans > 0 {
+		h.VLAN = st.vlan[:st.vlans]
+	}
+	h.AppProto = w.e.appProto(st)
+	return h
+}
+
+// appName is netsift's name for the flow's application ("" if unknown).
+func (e *Engine) appName(st *flowState) string {
+	if st.app >= 0 {
+		return e.cfg.Registry.At(int(st.app)).Name
+	}
+	return st.ipApp
+}
+
+// appProto is EVE's app_proto: Suricata's name where it has one.
+func (e *Engine) appProto(st *flowState) string {
+	if st.app >= 0 {
+		d := e.cfg.Registry.At(int(st.app))
+		if d.EVE != "" {
+			return d.EVE
+		}
+		return d.Name
+	}
+	if st.ipApp != "" {
+		return ""
+	}
+	return "failed"
+}
+
+// flowEnd runs when a flow leaves the table: parsers are closed, the
+// service is settled and the flow event written.
+func (w *worker) flowEnd(e *entry, why flow.End) {
+	st := &e.State
+	w.setCtx(e, st)
+	// Out-of-order data still held is delivered with its holes as gaps.
+	for d := range st.halves {
+		if st.halves[d].Pending() > 0 && (st.probing || (st.parser != nil && !st.parserDone)) {
+			w.sink.e, w.sink.dir = e, dissect.Dir(d)
+			st.halves[d].Flush(&w.sink)
+		}
+	}
+	if st.parser != nil {
+		w.setCtx(e, st)
+		st.parser.Close(&w.ctx)
+		st.parser = nil
+	}
+	w.releaseProbe(st)
+	if st.app < 0 && st.ipApp == "" {
+		if i := w.e.guessByPort(e.Key.Proto, e.Key.PA, e.Key.PB); i >= 0 {
+			st.app, st.conf = int16(i), ConfPort
+		}
+	}
+	server := addrOf(&e.Key.B, e.Key.V6)
+	client := addrOf(&e.Key.A, e.Key.V6)
+	if !st.clientIsA {
+		server, client = client, server
+	}
+	if st.host == "" {
+		if name, ok := w.e.dns.get(server); ok {
+			st.host = name
+			if st.conf == ConfNone {
+				st.conf = ConfDNSCache
+			}
+			if s := w.e.cfg.Services; s != nil {
+				if n, c, ok := s.ByHost([]byte(name)); ok {
+					st.service, st.category = n, c
+				}
+			}
+		}
+	}
+	if st.service == "" && w.e.cfg.Services != nil {
+		if n, c, ok := w.e.cfg.Services.ByAddr(server); ok {
+			st.service, st.category = n, c
+		} else if n, c, ok := w.e.cfg.Services.ByAddr(client); ok {
+			st.service, st.category = n, c
+		}
+	}
+	w.stats.addFlow(w.e.appName(st), st)
+	if !w.e.cfg.NoFlowEvents {
+		w.flowEvent(e, why)
+	}
+	w.flushOut(false)
+}
+
+func tcpFlagsHex(f uint8, dst []byte) []byte {
+	const hexd = "0123456789abcdef"
+	return append(dst, hexd[f>>4], hexd[f&15])
+}
+
+func (w *worker) flowEvent(e *entry, why flow.End) {
+	st := &e.State
+	h := w.header(e, "flow", dissect.ToServer)
+	h.Time = st.start
+	ww := &w.w
+	event.BeginEvent(ww, &h)
+	ww.Key("flow")
+	ww.ObjStart()
+	ww.KUint("pkts_toserver", st.pkts[0])
+	ww.KUint("pkts_toclient", st.pkts[1])
+	ww.KUint("bytes_toserver", st.bytes[0])
+	ww.KUint("bytes_toclient", st.bytes[1])
+	ww.Key("start")
+	ww.Time(st.start)
+	ww.Key("end")
+	ww.Time(e.Last)
+	ww.KInt("age", int64(e.Last.Sub(st.start)/time.Second))
+	state := "new"
+	if e.Key.Proto == decode.ProtoTCP {
+		switch {
+		case st.rstSeen || (st.finSeen[0] && st.finSeen[1]):
+			state = "closed"
+		case st.synAck || (st.pkts[0] > 0 && st.pkts[1] > 0):
+			state = "established"
+		}
+	} else if st.pkts[0] > 0 && st.pkts[1] > 0 {
+		state = "established"
+	}
+	ww.KString("state", state)
+	ww.KString("reason", why.String())
+	ww.KBool("alerted", false)
+	ww.ObjEnd()
+	if e.Key.Proto == decode.ProtoTCP {
+		ww.Key("tcp")
+		ww.ObjStart()
+		var hb [2]byte
+		ww.KBytes("tcp_flags", tcpFlagsHex(st.tcpFlags[0]|st.tcpFlags[1], hb[:0]))
+		ww.KBytes("tcp_flags_ts", tcpFlagsHex(st.tcpFlags[0], hb[:0]))
+		ww.KBytes("tcp_flags_tc", tcpFlagsHex(st.tcpFlags[1], hb[:0]))
+		all := st.tcpFlags[0] | st.tcpFlags[1]
+		flagNames := [...]struct {
+			bit  uint8
+			name string
+		}{{decode.TCPSyn, "syn"}, {decode.TCPFin, "fin"}, {decode.TCPRst, "rst"}, {decode.TCPPsh, "psh"}, {decode.TCPAck, "ack"}, {decode.TCPUrg, "urg"}}
+		for _, f := range flagNames {
+			if all&f.bit != 0 {
+				ww.KBool(f.name, true)
+			}
+		}
+		if state == "closed" {
+			ww.KString("state", "closed")
+		} else {
+			ww.KString("state", "established")
+		}
+		ww.ObjEnd()
+	}
+	w.netsiftObject(e)
+	w.finishEvent()
+}
+
+func (w *worker) netsiftObject(e *entry) {
+	st := &e.State
+	ww := &w.w
+	ww.Key("netsift")
+	ww.ObjStart()
+	if app := w.e.appName(st); app != "" {
+		ww.KString("app", app)
+	} else {
+		ww.KString("app", "unknown")
+	}
+	if st.service != "" {
+		ww.KString("service", st.service)
+		ww.KString("category", st.category)
+	}
+	if st.host != "" {
+		ww.KString("host", st.host)
+	}
+	if st.conf != ConfNone {
+		ww.KString("confidence", st.conf.String())
+	}
+	if st.tunnel != decode.TunnelNone {
+		ww.KString("tunnel", st.tunnel.String())
+	}
+	if st.anomalies > 0 {
+		ww.KUint("anomalies", uint64(st.anomalies))
+	}
+	for _, m := range st.meta {
+		ww.KString(m.k, m.v)
+	}
+	ww.ObjEnd()
+}

@@ -1,0 +1,162 @@
+package engine
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/netsift/netsift/decode"
+)
+
+// AppStats counts one application's flows.
+type AppStats struct {
+	Flows, Packets, Bytes uint64
+}
+
+// Stats are a run's counters. Each worker keeps its own; Engine.Stats
+// merges them.
+type Stats struct {
+	pkts, bytes  uint64
+	events       uint64
+	identified   uint64
+	parserFailed uint64
+	frames       uint64 // frames read (dispatcher)
+	nonIP        uint64
+	fragPending  uint64
+	decodeAnom   [decode.NumAnomalies]uint64
+	appAnom      map[string]uint64
+	apps         map[string]*AppStats
+	flows        uint64
+	evicted      uint64
+	peakFlows    int
+}
+
+func (s *Stats) init() {
+	s.appAnom = map[string]uint64{}
+	s.apps = map[string]*AppStats{}
+}
+
+func (s *Stats) addAppAnomaly(kind string) { s.appAnom[kind]++ }
+
+func (s *Stats) addFlow(app string, st *flowState) {
+	if app == "" {
+		app = "unknown"
+	}
+	a := s.apps[app]
+	if a == nil {
+		a = &AppStats{}
+		s.apps[app] = a
+	}
+	a.Flows++
+	a.Packets += st.pkts[0] + st.pkts[1]
+	a.Bytes += st.bytes[0] + st.bytes[1]
+	s.flows++
+}
+
+func (s *Stats) merge(o *Stats) {
+	s.pkts += o.pkts
+	s.bytes += o.bytes
+	s.events += o.events
+	s.identified += o.identified
+	s.parserFailed += o.parserFailed
+	s.frames += o.frames
+	s.nonIP += o.nonIP
+	s.fragPending += o.fragPending
+	for i := range s.decodeAnom {
+		s.decodeAnom[i] += o.decodeAnom[i]
+	}
+	for k, v := range o.appAnom {
+		s.appAnom[k] += v
+	}
+	for k, v := range o.apps {
+		a := s.apps[k]
+		if a == nil {
+			a = &AppStats{}
+			s.apps[k] = a
+		}
+		a.Flows += v.Flows
+		a.Packets += v.Packets
+		a.Bytes += v.Bytes
+	}
+	s.flows += o.flows
+	s.evicted += o.evicted
+	s.peakFlows += o.peakFlows
+}
+
+// Apps returns per-application counters.
+func (s *Stats) Apps() map[string]AppStats {
+	out := make(map[string]AppStats, len(s.apps))
+	for k, v := range s.apps {
+		out[k] = *v
+	}
+	return out
+}
+
+// Anomalies returns anomaly counts by kind (decoder and application layer).
+func (s *Stats) Anomalies() map[string]uint64 {
+	out := map[string]uint64{}
+	for i, n := range s.decodeAnom {
+		if n > 0 && decode.Anomaly(i) != decode.AnomalyUnknownEtherType && decode.Anomaly(i) != decode.AnomalyFragPending {
+			out["decode."+decode.Anomaly(i).String()] = n
+		}
+	}
+	for k, n := range s.appAnom {
+		out[k] = n
+	}
+	return out
+}
+
+// Frames returns frames read; Packets and Bytes those tracked in flows.
+func (s *Stats) Frames() uint64  { return s.frames }
+func (s *Stats) Packets() uint64 { return s.pkts }
+func (s *Stats) Bytes() uint64   { return s.bytes }
+func (s *Stats) Flows() uint64   { return s.flows }
+func (s *Stats) Events() uint64  { return s.events }
+
+// WriteSummary prints the human summary: per application flows, packets
+// and bytes; totals; anomalies by kind; throughput.
+func (s *Stats) WriteSummary(out io.Writer, elapsed time.Duration, readBytes int64) {
+	type row struct {
+		name string
+		AppStats
+	}
+	var rows []row
+	for k, v := range s.apps {
+		rows = append(rows, row{k, *v})
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		if rows[i].Bytes != rows[j].Bytes {
+			return rows[i].Bytes > rows[j].Bytes
+		}
+		return rows[i].name < rows[j].name
+	})
+	fmt.Fprintf(out, "%-28s %10s %12s %14s\n", "application", "flows", "packets", "bytes")
+	for _, r := range rows {
+		fmt.Fprintf(out, "%-28s %10d %12d %14d\n", r.name, r.Flows, r.Packets, r.Bytes)
+	}
+	fmt.Fprintf(out, "%-28s %10d %12d %14d\n", "total", s.flows, s.pkts, s.bytes)
+	fmt.Fprintf(out, "frames read %d, non-IP %d, flows evicted at the table cap %d, events written %d\n",
+		s.frames, s.nonIP, s.evicted, s.events)
+	an := s.Anomalies()
+	if len(an) > 0 {
+		keys := make([]string, 0, len(an))
+		for k := range an {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = fmt.Sprintf("%s=%d", k, an[k])
+		}
+		fmt.Fprintf(out, "anomalies: %s\n", strings.Join(parts, " "))
+	} else {
+		fmt.Fprintln(out, "anomalies: none")
+	}
+	secs := elapsed.Seconds()
+	if secs > 0 {
+		fmt.Fprintf(out, "throughput: %.0f packets/s, %.1f Mbit/s (%s)\n",
+			float64(s.frames)/secs, float64(readBytes)*8/secs/1e6, elapsed.Round(time.Millisecond))
+	}
+}

@@ -1,0 +1,360 @@
+package engine
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/netsift/netsift/decode"
+	"github.com/netsift/netsift/dissect"
+	"github.com/netsift/netsift/event"
+	"github.com/netsift/netsift/flow"
+	"github.com/netsift/netsift/stream"
+)
+
+type entry = flow.Entry[flowState]
+
+// worker runs the pipeline for the flows hashed to it. All its state is
+// owned by its goroutine.
+type worker struct {
+	e     *Engine
+	id    int
+	table *flow.Table[flowState]
+	w     event.Writer // current event
+	out   []byte       // batch of complete lines
+	ctx   dissect.Ctx
+	em    emitter
+	sink  streamSink
+	now   time.Time
+	lastExpire time.Time
+	pool  []*probeBuf
+	seq   uint64
+	stats Stats
+}
+
+func newWorker(e *Engine, id int) *worker {
+	w := &worker{e: e, id: id}
+	w.table = flow.New[flowState](e.cfg.Flow, w.flowEnd)
+	w.em.w = w
+	w.sink.w = w
+	w.ctx.Emit = &w.em
+	w.stats.init()
+	return w
+}
+
+// handle processes one decoded packet.
+func (w *worker) handle(p *decode.Packet) {
+	w.now = p.Time
+	if p.Time.Sub(w.lastExpire) >= time.Second || p.Time.Before(w.lastExpire) {
+		w.lastExpire = p.Time
+		w.table.Expire(p.Time)
+	}
+	k, swapped := flow.MakeKey(p)
+	e, created := w.table.Lookup(&k, p.Time)
+	st := &e.State
+	if created {
+		w.initFlow(e, p, swapped)
+	}
+	// Direction: the packet's source is endpoint A unless swapped.
+	srcIsA := !swapped
+	dir := dissect.ToServer
+	if srcIsA != st.clientIsA {
+		dir = dissect.ToClient
+	}
+	st.pkts[dir]++
+	st.bytes[dir] += uint64(p.Length)
+	w.stats.pkts++
+	w.stats.bytes += uint64(p.Length)
+
+	switch p.Proto {
+	case decode.ProtoTCP:
+		w.tcp(e, st, dir, p)
+	case decode.ProtoUDP:
+		if len(p.Payload) > 0 {
+			st.payloadN[dir]++
+			w.payload(e, st, dir, p.Payload)
+		}
+	}
+	w.flushOut(false)
+}
+
+func (w *worker) initFlow(e *entry, p *decode.Packet, swapped bool) {
+	st := &e.State
+	w.seq++
+	h := e.Key.Hash()
+	// flow_id: unique within a run, positive and below 2^51 so that
+	// JavaScript consumers read it exactly (as Suricata's are).
+	st.id = ((h ^ uint64(p.Time.UnixNano())) &^ 0xff ^ uint64(w.id)) & (1<<51 - 1)
+	if st.id == 0 {
+		st.id = 1
+	}
+	st.start = p.Time
+	st.app = appNone
+	st.upgrade = appNone
+	st.tunnel = p.Tunnel
+	st.vlan, st.vlans = p.VLAN, p.VLANs
+	// Client: the SYN sender; the SYN-ACK receiver; otherwise the first
+	// sender, unless its port looks like the service port and the other
+	// side's does not (a capture that starts mid-flow).
+	srcIsA := !swapped
+	clientIsSrc := true
+	switch {
+	case p.Proto == decode.ProtoTCP && p.TCPFlags&(decode.TCPSyn|decode.TCPAck) == decode.TCPSyn|decode.TCPAck:
+		clientIsSrc = false
+	case p.Proto == decode.ProtoTCP && p.TCPFlags&decode.TCPSyn != 0:
+		clientIsSrc = true
+	case p.Proto == decode.ProtoTCP || p.Proto == decode.ProtoUDP:
+		if w.e.servicePort(p.SrcPort) && !w.e.servicePort(p.DstPort) {
+			clientIsSrc = false
+		} else if p.SrcPort < 1024 && p.DstPort >= 1024 && !w.e.servicePort(p.DstPort) {
+			clientIsSrc = false
+		}
+	case p.Proto == decode.ProtoICMP && isICMPReply(p.ICMPType):
+		clientIsSrc = false
+	case p.Proto == decode.ProtoICMPv6 && (p.ICMPType == 129 || p.ICMPType == 136):
+		clientIsSrc = false
+	}
+	st.clientIsA = srcIsA == clientIsSrc
+	switch p.Proto {
+	case decode.ProtoTCP, decode.ProtoUDP:
+		st.probing = true
+	default:
+		st.ipApp, st.conf = ipProtoApp(p.Proto), ConfDPI
+	}
+}
+
+func isICMPReply(t uint8) bool {
+	return t == 0 || t == 14 || t == 16 || t == 18
+}
+
+func ipProtoApp(proto uint8) string {
+	switch proto {
+	case decode.ProtoICMP:
+		return "icmp"
+	case decode.ProtoICMPv6:
+		return "icmpv6"
+	case decode.ProtoIGMP:
+		return "igmp"
+	case decode.ProtoESP, decode.ProtoAH:
+		return "ipsec"
+	case decode.ProtoGRE:
+		return "gre"
+	case decode.ProtoSCTP:
+		return "sctp"
+	case 89:
+		return "ospf"
+	case 112:
+		return "vrrp"
+	case 103:
+		return "pim"
+	case 113:
+		return "pgm"
+	}
+	return ""
+}
+
+func (w *worker) tcp(e *entry, st *flowState, dir dissect.Dir, p *decode.Packet) {
+	f := p.TCPFlags
+	st.tcpFlags[dir] |= f
+	syn := f&decode.TCPSyn != 0
+	if syn {
+		if f&decode.TCPAck == 0 {
+			st.synSeen = true
+		} else {
+			st.synAck = true
+			if st.synSeen || st.pkts[0] > 0 {
+				w.table.SetClass(e, flow.ClassTCPEstablished)
+			}
+		}
+	}
+	if f&decode.TCPRst != 0 {
+		st.rstSeen = true
+		w.table.SetClass(e, flow.ClassTCPNew)
+	}
+	if f&decode.TCPFin != 0 {
+		st.finSeen[dir] = true
+	}
+	if e.Class == flow.ClassOther {
+		// A capture starting mid-connection: data without a handshake.
+		if len(p.Payload) > 0 {
+			w.table.SetClass(e, flow.ClassTCPEstablished)
+		} else {
+			w.table.SetClass(e, flow.ClassTCPNew)
+		}
+	}
+	if len(p.Payload) > 0 {
+		st.payloadN[dir]++
+	}
+	if !st.probing && (st.parser == nil || st.parserDone) {
+		return // fast path: nothing wants this flow's bytes
+	}
+	w.sink.e, w.sink.dir = e, dir
+	st.halves[dir].Segment(&w.e.cfg.Stream, p.Seq, syn, p.Payload, &w.sink)
+	if st.finSeen[0] && st.finSeen[1] || st.rstSeen {
+		w.table.SetClass(e, flow.ClassTCPNew)
+	}
+}
+
+// streamSink passes reassembled bytes on to dissection.
+type streamSink struct {
+	w   *worker
+	e   *entry
+	dir dissect.Dir
+}
+
+func (s *streamSink) Data(b []byte) { s.w.payload(s.e, &s.e.State, s.dir, b) }
+func (s *streamSink) Gap(n int) {
+	st := &s.e.State
+	if st.parser != nil && !st.parserDone {
+		s.w.setCtx(s.e, st)
+		st.parser.Gap(&s.w.ctx, s.dir, n)
+	}
+}
+
+var _ stream.Sink = (*streamSink)(nil)
+
+func (w *worker) setCtx(e *entry, st *flowState) {
+	c := &w.ctx
+	c.Proto = e.Key.Proto
+	a := addrOf(&e.Key.A, e.Key.V6)
+	b := addrOf(&e.Key.B, e.Key.V6)
+	if st.clientIsA {
+		c.Client, c.Server = netip.AddrPortFrom(a, e.Key.PA), netip.AddrPortFrom(b, e.Key.PB)
+	} else {
+		c.Client, c.Server = netip.AddrPortFrom(b, e.Key.PB), netip.AddrPortFrom(a, e.Key.PA)
+	}
+	c.Pkts = st.payloadN
+	w.em.e = e
+}
+
+func addrOf(b *[16]byte, v6 bool) netip.Addr {
+	if v6 {
+		return netip.AddrFrom16(*b)
+	}
+	return netip.AddrFrom4([4]byte{b[0], b[1], b[2], b[3]})
+}
+
+// payload hands in-order bytes of one direction to the parser or probes.
+func (w *worker) payload(e *entry, st *flowState, dir dissect.Dir, data []byte) {
+	if st.parser != nil && !st.parserDone {
+		w.setCtx(e, st)
+		w.feed(e, st, dir, data)
+		return
+	}
+	if !st.probing {
+		return
+	}
+	w.setCtx(e, st)
+	probeData := data
+	if e.Key.Proto == decode.ProtoTCP {
+		pb := st.probe
+		if pb == nil {
+			pb = w.getProbeBuf()
+			st.probe = pb
+		}
+		room := w.e.cfg.ProbeBuffer - len(pb.data[dir])
+		if room > 0 {
+			n := min(room, len(data))
+			pb.data[dir] = append(pb.data[dir], data[:n]...)
+			pb.chunks = append(pb.chunks, chunk{dir, n})
+		}
+		probeData = pb.data[dir]
+	}
+	idx := w.e.probe(&w.ctx, st, e.Key.Proto, dir, probeData, e.Key.PA, e.Key.PB)
+	if idx >= 0 {
+		w.matched(e, st, idx, dir, data)
+		return
+	}
+	if st.payloadN[0]+st.payloadN[1] >= uint32(w.e.cfg.MaxProbePackets) || w.e.allFailed(st, e.Key.Proto) {
+		st.probing = false
+		w.releaseProbe(st)
+	}
+}
+
+func (w *worker) matched(e *entry, st *flowState, idx int, dir dissect.Dir, data []byte) {
+	st.app, st.conf, st.probing = int16(idx), ConfDPI, false
+	w.stats.identified++
+	d := w.e.cfg.Registry.At(idx)
+	if d.New == nil {
+		w.releaseProbe(st)
+		return
+	}
+	st.parser = d.New()
+	if e.Key.Proto == decode.ProtoTCP && st.probe != nil {
+		// Replay the conversation so far, in the order it came.
+		pb := st.probe
+		var off [2]int
+		for _, c := range pb.chunks {
+			b := pb.data[c.dir][off[c.dir] : off[c.dir]+c.n]
+			off[c.dir] += c.n
+			if st.parser == nil || st.parserDone {
+				break
+			}
+			w.feed(e, st, c.dir, b)
+		}
+		w.releaseProbe(st)
+		return
+	}
+	w.releaseProbe(st)
+	w.feed(e, st, dir, data)
+}
+
+func (w *worker) feed(e *entry, st *flowState, dir dissect.Dir, data []byte) {
+	switch st.parser.Feed(&w.ctx, dir, data) {
+	case dissect.Done:
+		st.parserDone = true
+	case dissect.Fail:
+		st.parserDone = true
+		w.stats.parserFailed++
+	}
+	if st.upgrade != appNone {
+		w.doUpgrade(e, st)
+	}
+}
+
+func (w *worker) doUpgrade(e *entry, st *flowState) {
+	idx := int(st.upgrade)
+	st.upgrade = appNone
+	st.parser.Close(&w.ctx)
+	d := w.e.cfg.Registry.At(idx)
+	st.parser, st.parserDone = nil, true
+	if d.New != nil {
+		st.parser, st.parserDone = d.New(), false
+	}
+}
+
+func (w *worker) getProbeBuf() *probeBuf {
+	if n := len(w.pool); n > 0 {
+		pb := w.pool[n-1]
+		w.pool = w.pool[:n-1]
+		return pb
+	}
+	return &probeBuf{chunks: make([]chunk, 0, 16)}
+}
+
+func (w *worker) releaseProbe(st *flowState) {
+	if pb := st.probe; pb != nil {
+		st.probe = nil
+		pb.data[0], pb.data[1], pb.chunks = pb.data[0][:0], pb.data[1][:0], pb.chunks[:0]
+		if len(w.pool) < 4096 {
+			w.pool = append(w.pool, pb)
+		}
+	}
+}
+
+// flushOut hands the batch to the output when it is large (or force).
+func (w *worker) flushOut(force bool) {
+	if len(w.out) == 0 || (!force && len(w.out) < 64<<10) {
+		return
+	}
+	w.e.write(w.out)
+	w.out = w.out[:0]
+}
+
+// finishEvent appends the current event as a line to the batch.
+func (w *worker) finishEvent() {
+	w.w.ObjEnd()
+	w.out = append(w.out, w.w.B...)
+	w.out = append(w.out, '\n')
+	w.w.Reset()
+	w.stats.events++
+}

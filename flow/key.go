@@ -1,0 +1,78 @@
+// Package flow tracks bidirectional flows: a packed key, a table with
+// per-class idle timeouts, a hard cap on entries with LRU eviction, and
+// per-direction counters. A Table is owned by one worker goroutine and is
+// not safe for concurrent use; the engine shards flows over workers by
+// Key.Hash so each worker has its own table and no locks are taken.
+package flow
+
+import (
+	"encoding/binary"
+
+	"github.com/netsift/netsift/decode"
+)
+
+// Key identifies a flow regardless of direction. It is a packed,
+// pointer-free value type (40 bytes) usable with == and as a map key: the
+// lower endpoint (by address, then port) is always A, so both directions of
+// a flow produce the same Key. netip.AddrPort was not used because it holds
+// a pointer (zone handle), making map hashing slower and keys not
+// pointer-free.
+type Key struct {
+	A, B   [16]byte
+	PA, PB uint16
+	VLAN   uint16 // innermost 802.1Q id (0 when untagged)
+	Proto  uint8
+	V6     bool
+}
+
+// MakeKey builds p's key; swapped reports that p's source is endpoint B.
+func MakeKey(p *decode.Packet) (k Key, swapped bool) {
+	k.Proto = p.Proto
+	k.V6 = p.IPVersion == 6
+	if p.VLANs > 0 {
+		k.VLAN = p.VLAN[p.VLANs-1]
+	}
+	c := compare(&p.Src, &p.Dst)
+	if c < 0 || (c == 0 && p.SrcPort <= p.DstPort) {
+		k.A, k.B, k.PA, k.PB = p.Src, p.Dst, p.SrcPort, p.DstPort
+		return k, false
+	}
+	k.A, k.B, k.PA, k.PB = p.Dst, p.Src, p.DstPort, p.SrcPort
+	return k, true
+}
+
+func compare(a, b *[16]byte) int {
+	x, y := binary.BigEndian.Uint64(a[:8]), binary.BigEndian.Uint64(b[:8])
+	if x != y {
+		if x < y {
+			return -1
+		}
+		return 1
+	}
+	x, y = binary.BigEndian.Uint64(a[8:]), binary.BigEndian.Uint64(b[8:])
+	if x != y {
+		if x < y {
+			return -1
+		}
+		return 1
+	}
+	return 0
+}
+
+// Hash is a symmetric 64-bit hash of the key (both directions hash alike
+// because the key is ordered), used to spread flows over workers.
+func (k *Key) Hash() uint64 {
+	h := uint64(0x9e3779b97f4a7c15)
+	mix := func(v uint64) {
+		h ^= v
+		h *= 0xff51afd7ed558ccd
+		h ^= h >> 33
+	}
+	mix(binary.LittleEndian.Uint64(k.A[:8]))
+	mix(binary.LittleEndian.Uint64(k.A[8:]))
+	mix(binary.LittleEndian.Uint64(k.B[:8]))
+	mix(binary.LittleEndian.Uint64(k.B[8:]))
+	mix(uint64(k.PA)<<32 | uint64(k.PB)<<16 | uint64(k.VLAN))
+	mix(uint64(k.Proto))
+	return h
+}
