@@ -92,8 +92,14 @@ type Packet struct {
 	// with the rest zero, IPv6 in all 16.
 	Src, Dst [16]byte
 	TTL      uint8 // TTL / hop limit
-	// Fragmented is set when the packet was reassembled from IP fragments.
+	// Fragmented is set when the packet was reassembled from IP fragments
+	// (at any tunnel level).
 	Fragmented bool
+	// Truncated is set when the capture holds fewer bytes than the IP or
+	// UDP header announces (a snap length cut the frame). The headers were
+	// complete, so the packet is usable, but Payload is only what was
+	// captured. A truncated header is an Anomaly instead.
+	Truncated bool
 
 	// Proto is the L4 protocol number (after IPv6 extension headers).
 	Proto            uint8
@@ -114,6 +120,14 @@ type Packet struct {
 	// an anomaly may still carry usable fields up to the damage; callers
 	// decide by the Anomaly's Fatal method.
 	Anomaly Anomaly
+	// InnerAnomaly is set when a tunnel header was recognised but the
+	// packet inside could not be decoded (its anomaly, or
+	// AnomalyTunnelTruncated for a cut tunnel header), or when nesting
+	// exceeded Config.MaxTunnelDepth (AnomalyTunnelTooDeep). The packet then
+	// describes the innermost packet that did decode (the UDP, GRE or
+	// IP-in-IP packet carrying the rest) and stays usable: InnerAnomaly
+	// never makes a packet fatal.
+	InnerAnomaly Anomaly
 }
 
 // Addr4 reports whether the addresses are IPv4.
@@ -126,7 +140,7 @@ const (
 	AnomalyNone Anomaly = iota
 	AnomalyLinkTruncated
 	AnomalyUnknownLinkType
-	AnomalyUnknownEtherType // non-IP payload (ARP, LLDP, …): not an error, counted
+	AnomalyUnknownEtherType // non-IP payload (ARP, LLDP, 802.11 management, …): not an error, counted; named "ether.non_ip"
 	AnomalyVLANTruncated
 	AnomalyPPPoETruncated
 	AnomalyMPLSTruncated
@@ -146,8 +160,12 @@ const (
 	AnomalyUDPBadLength
 	AnomalyICMPTruncated
 	AnomalySCTPTruncated
-	AnomalyTunnelTruncated
-	AnomalyTunnelTooDeep
+	AnomalyTunnelTruncated   // only in Packet.InnerAnomaly
+	AnomalyTunnelTooDeep     // only in Packet.InnerAnomaly
+	AnomalyFragBadLength     // non-final fragment whose length is not a multiple of 8
+	AnomalyFragTooManyPieces // too many disjoint pieces in one datagram
+	AnomalyLinkTooDeep       // too many VLAN tags, MPLS labels or nested link layers
+	AnomalyIPv6BadVersion    // IPv6 expected (link type, ethertype, tunnel) but version ≠ 6
 	anomalyCount
 )
 
@@ -155,7 +173,7 @@ var anomalyNames = [...]string{
 	"",
 	"link.truncated",
 	"link.unknown_type",
-	"ether.unknown_type",
+	"ether.non_ip",
 	"vlan.truncated",
 	"pppoe.truncated",
 	"mpls.truncated",
@@ -177,6 +195,10 @@ var anomalyNames = [...]string{
 	"sctp.truncated",
 	"tunnel.truncated",
 	"tunnel.too_deep",
+	"frag.bad_length",
+	"frag.too_many_pieces",
+	"link.too_deep",
+	"ipv6.bad_version",
 }
 
 // NumAnomalies is the number of Anomaly kinds, for counter arrays.

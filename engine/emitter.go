@@ -17,6 +17,9 @@ type emitter struct {
 
 var _ dissect.Emitter = (*emitter)(nil)
 
+// Host records the flow's name; the first call wins (a DNS flow carrying
+// several queries is named by its first, as TLS by its SNI). Later names
+// still appear in the protocol's own events.
 func (m *emitter) Host(name []byte) {
 	st := &m.e.State
 	name = trimHost(name)
@@ -24,7 +27,7 @@ func (m *emitter) Host(name []byte) {
 		return
 	}
 	st.host = strings.ToLower(string(name))
-	if s := m.w.e.cfg.Services; s != nil && st.service == "" {
+	if s := m.w.e.cfg.Services; s != nil {
 		if n, c, ok := s.ByHost(name); ok {
 			st.service, st.category = n, c
 		}

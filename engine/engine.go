@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/netip"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -78,33 +79,23 @@ func tIndex(proto uint8) int {
 
 func (e *Engine) servicePort(p uint16) bool { return e.ports[p] }
 
-// probe runs the probes that have not failed on this flow, port-hinted
-// first, and returns the index of the first match or -1.
-func (e *Engine) probe(c *dissect.Ctx, st *flowState, proto uint8, dir dissect.Dir, data []byte, pa, pb uint16) int {
-	t := tIndex(proto)
+// probe runs, in registration order, the probes that have not failed on
+// this flow and returns the index of the first match or -1. Registration
+// order is the only priority (strict signatures first, weak heuristics
+// last); ports are not consulted here, so a protocol on an unusual port is
+// found the same way, and a weak probe never outranks a strict one because
+// of a port.
+func (e *Engine) probe(c *dissect.Ctx, st *flowState, proto uint8, dir dissect.Dir, data []byte) int {
 	reg := e.cfg.Registry
-	try := func(i int) int {
+	for _, i := range e.order[tIndex(proto)] {
 		if st.isFailed(i) {
-			return -1
+			continue
 		}
 		switch reg.At(i).Probe(c, dir, data) {
 		case dissect.Match:
 			return i
 		case dissect.NoMatch:
 			st.setFailed(i)
-		}
-		return -1
-	}
-	for _, port := range [2]uint16{pa, pb} {
-		for _, i := range e.byPort[t][port] {
-			if r := try(i); r >= 0 {
-				return r
-			}
-		}
-	}
-	for _, i := range e.order[t] {
-		if r := try(i); r >= 0 {
-			return r
 		}
 	}
 	return -1
@@ -280,11 +271,36 @@ func (e *Engine) statsEvent() {
 	w.ObjStart()
 	w.Key("flow")
 	w.ObjStart()
-	for name, a := range s.apps {
-		w.KUint(name, a.Flows)
+	for _, name := range sortedKeys(s.eveApps) {
+		w.KUint(name, s.eveApps[name])
 	}
 	w.ObjEnd()
 	w.ObjEnd()
+	w.ObjEnd()
+	// netsift's own counters: every application, anomalies by kind.
+	w.Key("netsift")
+	w.ObjStart()
+	w.Key("apps")
+	w.ObjStart()
+	for _, name := range sortedKeys(s.apps) {
+		a := s.apps[name]
+		w.Key(name)
+		w.ObjStart()
+		w.KUint("flows", a.Flows)
+		w.KUint("packets", a.Packets)
+		w.KUint("bytes", a.Bytes)
+		w.ObjEnd()
+	}
+	w.ObjEnd()
+	an := s.Anomalies()
+	w.Key("anomalies")
+	w.ObjStart()
+	for _, k := range sortedKeys(an) {
+		w.KUint(k, an[k])
+	}
+	w.ObjEnd()
+	w.KUint("non_ip", s.nonIP)
+	w.KUint("evicted", s.evicted)
 	w.ObjEnd()
 	w.ObjEnd()
 	e.dout = append(e.dout, w.B...)
@@ -299,3 +315,12 @@ var _ = flow.EndTimeout
 // FramesRead returns the frames read so far; safe from any goroutine (for
 // progress displays).
 func (e *Engine) FramesRead() uint64 { return e.framesRead.Load() }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -100,7 +100,7 @@ func (w *worker) flowEnd(e *entry, why flow.End) {
 			st.service, st.category = n, c
 		}
 	}
-	w.stats.addFlow(w.e.appName(st), st)
+	w.stats.addFlow(w.e.appName(st), w.e.appProto(st), e.Key.Proto, st)
 	if !w.e.cfg.NoFlowEvents {
 		w.flowEvent(e, why)
 	}

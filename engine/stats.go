@@ -28,6 +28,7 @@ type Stats struct {
 	decodeAnom   [decode.NumAnomalies]uint64
 	appAnom      map[string]uint64
 	apps         map[string]*AppStats
+	eveApps      map[string]uint64 // Suricata's stats.app_layer.flow keys
 	flows        uint64
 	evicted      uint64
 	peakFlows    int
@@ -36,11 +37,51 @@ type Stats struct {
 func (s *Stats) init() {
 	s.appAnom = map[string]uint64{}
 	s.apps = map[string]*AppStats{}
+	s.eveApps = map[string]uint64{}
+}
+
+// eveFlowKeys are the stats.app_layer.flow counters Suricata's schema
+// knows; netsift's full per-application counts go under "netsift".
+var eveFlowKeys = map[string]bool{}
+
+func init() {
+	for _, k := range strings.Fields(`bittorrent_dht dcerpc_tcp dcerpc_udp dhcp dnp3 dns_tcp dns_udp doh2
+		enip_tcp enip_udp failed_tcp failed_udp ftp ftp_data http http2 ike ikev2 imap krb5_tcp krb5_udp
+		ldap_tcp ldap_udp llmnr_tcp llmnr_udp mdns modbus mqtt nfs_tcp nfs_udp ntp pgsql pop3 quic rdp
+		rfb sip_tcp sip_udp smb smtp snmp ssh telnet tftp tls websocket`) {
+		eveFlowKeys[k] = true
+	}
+}
+
+// eveFlowKey returns Suricata's counter name for a flow of app (EVE name)
+// over proto, or "".
+func eveFlowKey(eveApp string, proto uint8) string {
+	suffix := "_tcp"
+	if proto == 17 {
+		suffix = "_udp"
+	}
+	if eveApp == "" || eveApp == "failed" {
+		if proto != 6 && proto != 17 {
+			return ""
+		}
+		return "failed" + suffix
+	}
+	eveApp = strings.ReplaceAll(eveApp, "-", "_")
+	if eveFlowKeys[eveApp+suffix] {
+		return eveApp + suffix
+	}
+	if eveFlowKeys[eveApp] {
+		return eveApp
+	}
+	return ""
 }
 
 func (s *Stats) addAppAnomaly(kind string) { s.appAnom[kind]++ }
 
-func (s *Stats) addFlow(app string, st *flowState) {
+func (s *Stats) addFlow(app, eveApp string, proto uint8, st *flowState) {
+	if k := eveFlowKey(eveApp, proto); k != "" {
+		s.eveApps[k]++
+	}
 	if app == "" {
 		app = "unknown"
 	}
@@ -69,6 +110,9 @@ func (s *Stats) merge(o *Stats) {
 	}
 	for k, v := range o.appAnom {
 		s.appAnom[k] += v
+	}
+	for k, v := range o.eveApps {
+		s.eveApps[k] += v
 	}
 	for k, v := range o.apps {
 		a := s.apps[k]

@@ -16,19 +16,19 @@ type entry = flow.Entry[flowState]
 // worker runs the pipeline for the flows hashed to it. All its state is
 // owned by its goroutine.
 type worker struct {
-	e     *Engine
-	id    int
-	table *flow.Table[flowState]
-	w     event.Writer // current event
-	out   []byte       // batch of complete lines
-	ctx   dissect.Ctx
-	em    emitter
-	sink  streamSink
-	now   time.Time
+	e          *Engine
+	id         int
+	table      *flow.Table[flowState]
+	w          event.Writer // current event
+	out        []byte       // batch of complete lines
+	ctx        dissect.Ctx
+	em         emitter
+	sink       streamSink
+	now        time.Time
 	lastExpire time.Time
-	pool  []*probeBuf
-	seq   uint64
-	stats Stats
+	pool       []*probeBuf
+	seq        uint64
+	stats      Stats
 }
 
 func newWorker(e *Engine, id int) *worker {
@@ -83,7 +83,7 @@ func (w *worker) initFlow(e *entry, p *decode.Packet, swapped bool) {
 	h := e.Key.Hash()
 	// flow_id: unique within a run, positive and below 2^51 so that
 	// JavaScript consumers read it exactly (as Suricata's are).
-	st.id = ((h ^ uint64(p.Time.UnixNano())) &^ 0xff ^ uint64(w.id)) & (1<<51 - 1)
+	st.id = ((h^uint64(p.Time.UnixNano()))&^0xff ^ uint64(w.id)) & (1<<51 - 1)
 	if st.id == 0 {
 		st.id = 1
 	}
@@ -259,7 +259,7 @@ func (w *worker) payload(e *entry, st *flowState, dir dissect.Dir, data []byte) 
 		}
 		probeData = pb.data[dir]
 	}
-	idx := w.e.probe(&w.ctx, st, e.Key.Proto, dir, probeData, e.Key.PA, e.Key.PB)
+	idx := w.e.probe(&w.ctx, st, e.Key.Proto, dir, probeData)
 	if idx >= 0 {
 		w.matched(e, st, idx, dir, data)
 		return

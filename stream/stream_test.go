@@ -12,7 +12,10 @@ type rec struct {
 }
 
 func (r *rec) Data(b []byte) { r.data = append(r.data, b...) }
-func (r *rec) Gap(n int)     { r.gaps = append(r.gaps, n); r.data = append(r.data, bytes.Repeat([]byte{'?'}, n)...) }
+func (r *rec) Gap(n int) {
+	r.gaps = append(r.gaps, n)
+	r.data = append(r.data, bytes.Repeat([]byte{'?'}, n)...)
+}
 
 func TestInOrderRetransmitReorder(t *testing.T) {
 	msg := []byte("GET /index.html HTTP/1.1\r\nHost: example.com\r\n\r\n")

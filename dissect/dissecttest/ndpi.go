@@ -130,26 +130,26 @@ func readFlowsQuiet(path string) (flows []*Flow) {
 
 type quietTB struct{ testing.TB }
 
-func (quietTB) Helper()                   {}
-func (quietTB) Fatalf(string, ...any)     { panic("skip") }
-func (quietTB) Skipf(string, ...any)      { panic("skip") }
-func (quietTB) Logf(string, ...any)       {}
-func (quietTB) Errorf(string, ...any)     { panic("skip") }
-func (quietTB) Name() string              { return "quiet" }
-func (quietTB) Cleanup(func())            {}
-func (quietTB) Setenv(string, string)     {}
-func (quietTB) TempDir() string           { return os.TempDir() }
-func (quietTB) Skip(...any)               { panic("skip") }
-func (quietTB) Fatal(...any)              { panic("skip") }
-func (quietTB) Error(...any)              { panic("skip") }
-func (quietTB) Log(...any)                {}
-func (quietTB) Failed() bool              { return false }
-func (quietTB) Skipped() bool             { return false }
-func (quietTB) FailNow()                  { panic("skip") }
-func (quietTB) SkipNow()                  { panic("skip") }
-func (quietTB) Fail()                     {}
-func (quietTB) Attr(string, string)       {}
-func (quietTB) Chdir(string)              {}
+func (quietTB) Helper()               {}
+func (quietTB) Fatalf(string, ...any) { panic("skip") }
+func (quietTB) Skipf(string, ...any)  { panic("skip") }
+func (quietTB) Logf(string, ...any)   {}
+func (quietTB) Errorf(string, ...any) { panic("skip") }
+func (quietTB) Name() string          { return "quiet" }
+func (quietTB) Cleanup(func())        {}
+func (quietTB) Setenv(string, string) {}
+func (quietTB) TempDir() string       { return os.TempDir() }
+func (quietTB) Skip(...any)           { panic("skip") }
+func (quietTB) Fatal(...any)          { panic("skip") }
+func (quietTB) Error(...any)          { panic("skip") }
+func (quietTB) Log(...any)            {}
+func (quietTB) Failed() bool          { return false }
+func (quietTB) Skipped() bool         { return false }
+func (quietTB) FailNow()              { panic("skip") }
+func (quietTB) SkipNow()              { panic("skip") }
+func (quietTB) Fail()                 {}
+func (quietTB) Attr(string, string)   {}
+func (quietTB) Chdir(string)          {}
 
 // Agreement runs d's probe over the whole corpus and compares with nDPI:
 // hits = flows nDPI calls one of names (master) that d matched; total = all

@@ -1,0 +1,7 @@
+package socks
+
+// Agreement floors measured on the nDPI corpus (see the test logs).
+const (
+	minHitsDissector = 4
+	maxFPDissector   = 0
+)

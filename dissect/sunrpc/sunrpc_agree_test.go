@@ -1,0 +1,64 @@
+package sunrpc
+
+import (
+	"testing"
+
+	"github.com/netsift/netsift/dissect"
+	"github.com/netsift/netsift/dissect/dissecttest"
+)
+
+// TestAgreementNFS compares NFS's probe with nDPI on the corpus flows.
+func TestAgreementNFS(t *testing.T) {
+	hits, total, missed, fp := dissecttest.Agreement(t, NFS, "NFS")
+	t.Logf("NFS: %d/%d, false positives %d", hits, total, len(fp))
+	for _, m := range missed {
+		t.Log("missed ", m)
+	}
+	for _, m := range fp {
+		t.Log("falsepos ", m)
+	}
+	if hits < minHitsNFS || len(fp) > maxFPNFS {
+		t.Errorf("agreement %d/%d (want ≥ %d), false positives %d (want ≤ %d)", hits, total, minHitsNFS, len(fp), maxFPNFS)
+	}
+}
+
+// TestAgreementRPC compares RPC's probe with nDPI on the corpus flows.
+func TestAgreementRPC(t *testing.T) {
+	hits, total, missed, fp := dissecttest.Agreement(t, RPC, "RPC", "Portmapper")
+	t.Logf("RPC/Portmapper: %d/%d, false positives %d", hits, total, len(fp))
+	for _, m := range missed {
+		t.Log("missed ", m)
+	}
+	for _, m := range fp {
+		t.Log("falsepos ", m)
+	}
+	if hits < minHitsRPC || len(fp) > maxFPRPC {
+		t.Errorf("agreement %d/%d (want ≥ %d), false positives %d (want ≤ %d)", hits, total, minHitsRPC, len(fp), maxFPRPC)
+	}
+}
+
+// FuzzSunrpc feeds arbitrary bytes to the probe(s) and parser(s) in both
+// directions, over TCP and UDP.
+func FuzzSunrpc(f *testing.F) {
+	f.Add([]byte("x"), []byte("y"))
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		for _, proto := range []uint8{6, 17} {
+			for _, d := range []*dissect.Dissector{NFS, RPC} {
+				c := &dissect.Ctx{Proto: proto, Emit: &dissecttest.Recorder{}}
+				c.Pkts = [2]uint32{1, 1}
+				d.Probe(c, dissect.ToServer, a)
+				d.Probe(c, dissect.ToClient, b)
+				if d.New == nil {
+					continue
+				}
+				p := d.New()
+				p.Feed(c, dissect.ToServer, a)
+				p.Feed(c, dissect.ToClient, b)
+				p.Feed(c, dissect.ToServer, b)
+				p.Gap(c, dissect.ToClient, 10)
+				p.Feed(c, dissect.ToClient, a)
+				p.Close(c)
+			}
+		}
+	})
+}
