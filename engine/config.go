@@ -76,6 +76,7 @@ func (c *Config) defaults() {
 	if c.DNSCacheSize == 0 {
 		c.DNSCacheSize = 65536
 	}
+	c.Stream = c.Stream.WithDefaults()
 	if c.Output == nil {
 		c.Output = io.Discard
 	}

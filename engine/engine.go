@@ -170,6 +170,10 @@ func (e *Engine) decodeFrame(frame []byte, ci *capture.Info) bool {
 	}
 	switch p.Anomaly {
 	case decode.AnomalyNone:
+		if p.InnerAnomaly != decode.AnomalyNone {
+			// A tunnel guess failed: the outer packet is still tracked.
+			e.dstat.decodeAnom[p.InnerAnomaly]++
+		}
 		return true
 	case decode.AnomalyUnknownEtherType:
 		e.dstat.nonIP++

@@ -272,3 +272,29 @@ func TestMutatedCaptures(t *testing.T) {
 	}
 	t.Logf("%d mutated captures: %d frames, %d flows", n, eng.Stats().Frames(), eng.Stats().Flows())
 }
+
+// FuzzPipeline feeds arbitrary capture files through reader, decoder,
+// flows, reassembly, every dissector and the EVE encoder.
+func FuzzPipeline(f *testing.F) {
+	if raw, err := os.ReadFile(sample); err == nil {
+		f.Add(raw)
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		src, err := pcapfile.NewReader("fuzz", bytes.NewReader(raw))
+		if err != nil {
+			return
+		}
+		var buf bytes.Buffer
+		eng, err := engine.New(engine.Config{Registry: all.Registry(), Output: &buf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		eng.Run(src)
+		eng.Close()
+		for _, line := range bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n")) {
+			if !json.Valid(line) {
+				t.Fatalf("invalid EVE line %q", line)
+			}
+		}
+	})
+}

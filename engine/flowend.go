@@ -198,6 +198,18 @@ func (w *worker) netsiftObject(e *entry) {
 	if st.anomalies > 0 {
 		ww.KUint("anomalies", uint64(st.anomalies))
 	}
+	for d, name := range [2]string{"toserver", "toclient"} {
+		if st.pkts[d] == 0 {
+			continue
+		}
+		ww.Key(name)
+		ww.ObjStart()
+		ww.Key("first")
+		ww.Time(st.seen[d][0])
+		ww.Key("last")
+		ww.Time(st.seen[d][1])
+		ww.ObjEnd()
+	}
 	for _, m := range st.meta {
 		ww.KString(m.k, m.v)
 	}

@@ -33,7 +33,8 @@ type flowState struct {
 	id        uint64
 	clientIsA bool // the client is the key's endpoint A
 	start     time.Time
-	pkts      [2]uint64 // by dissect.Dir
+	seen      [2][2]time.Time // per direction: first, last packet
+	pkts      [2]uint64       // by dissect.Dir
 	bytes     [2]uint64
 	payloadN  [2]uint32 // payload-carrying packets
 	tcpFlags  [2]uint8
@@ -48,7 +49,8 @@ type flowState struct {
 	app     int16  // registry index, or appNone
 	ipApp   string // app named by IP protocol (icmp, esp, …)
 	conf    Confidence
-	probing bool // still probing
+	probing bool   // still probing
+	probes  uint16 // in-order payload deliveries probed so far
 	failed  [dissect.MaxDissectors / 64]uint64
 	probe   *probeBuf
 

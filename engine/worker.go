@@ -62,6 +62,10 @@ func (w *worker) handle(p *decode.Packet) {
 	}
 	st.pkts[dir]++
 	st.bytes[dir] += uint64(p.Length)
+	if st.pkts[dir] == 1 {
+		st.seen[dir][0] = p.Time
+	}
+	st.seen[dir][1] = p.Time
 	w.stats.pkts++
 	w.stats.bytes += uint64(p.Length)
 
@@ -264,7 +268,10 @@ func (w *worker) payload(e *entry, st *flowState, dir dissect.Dir, data []byte) 
 		w.matched(e, st, idx, dir, data)
 		return
 	}
-	if st.payloadN[0]+st.payloadN[1] >= uint32(w.e.cfg.MaxProbePackets) || w.e.allFailed(st, e.Key.Proto) {
+	// The budget counts deliveries, not packets: segments waiting out of
+	// order have not been probed yet.
+	st.probes++
+	if int(st.probes) >= w.e.cfg.MaxProbePackets || w.e.allFailed(st, e.Key.Proto) {
 		st.probing = false
 		w.releaseProbe(st)
 	}

@@ -137,7 +137,7 @@ func New[S any](cfg Config, onEnd func(*Entry[S], End)) *Table[S] {
 	cfg.defaults()
 	t := &Table[S]{cfg: cfg, onEnd: onEnd}
 	t.timeout = [numClasses]time.Duration{cfg.Other, cfg.TCPNew, cfg.TCPEstablished}
-	t.m = make(map[Key]*Entry[S], min(cfg.MaxFlows, 1<<16))
+	t.m = make(map[Key]*Entry[S], min(cfg.MaxFlows, 1024))
 	return t
 }
 

@@ -20,6 +20,12 @@ type Config struct {
 	MaxSegments int
 }
 
+// WithDefaults returns c with zero fields set to their defaults.
+func (c Config) WithDefaults() Config {
+	c.defaults()
+	return c
+}
+
 func (c *Config) defaults() {
 	if c.MaxPending <= 0 {
 		c.MaxPending = 64 << 10

@@ -47,3 +47,21 @@ func FuzzAfp(f *testing.F) {
 		}
 	})
 }
+
+// TestProbeAllocs checks that probing allocates nothing (STYLE.md §4).
+func TestProbeAllocs(t *testing.T) {
+	inputs := [][]byte{[]byte("\x00\x02\x22\xc6\x00\x00\x00\x00\x00\x00\x00\x06\x00\x00\x00\x00\x11\x00\x00\x02\x0e\x1c"), []byte("\x01\x02\x22\xc6\x00\x00\x00\x00\x00\x00\x00\x22\x00\x00\x00\x00\x0e\x1c\xc7\x93'\x9c)\x85#/\x80\x00\x00\x00\x00\x00\x00\x09\x5c\xb1p\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00")}
+	for _, proto := range []uint8{6, 17} {
+		c := &dissect.Ctx{Proto: proto, Pkts: [2]uint32{1, 1}}
+		for _, d := range []*dissect.Dissector{Dissector} {
+			for _, in := range inputs {
+				if n := testing.AllocsPerRun(20, func() {
+					d.Probe(c, dissect.ToServer, in)
+					d.Probe(c, dissect.ToClient, in)
+				}); n != 0 {
+					t.Errorf("%s probe: %v allocs", d.Name, n)
+				}
+			}
+		}
+	}
+}

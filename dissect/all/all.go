@@ -11,22 +11,27 @@ import (
 	"github.com/netsift/netsift/dissect/ads"
 	"github.com/netsift/netsift/dissect/afp"
 	"github.com/netsift/netsift/dissect/ajp"
+	"github.com/netsift/netsift/dissect/amongus"
 	"github.com/netsift/netsift/dissect/amqp"
 	"github.com/netsift/netsift/dissect/ansic1222"
 	"github.com/netsift/netsift/dissect/avast"
 	"github.com/netsift/netsift/dissect/bacnet"
 	"github.com/netsift/netsift/dissect/bfcp"
 	"github.com/netsift/netsift/dissect/bfd"
+	"github.com/netsift/netsift/dissect/bgp"
 	"github.com/netsift/netsift/dissect/bitcoin"
 	"github.com/netsift/netsift/dissect/bittorrent"
 	"github.com/netsift/netsift/dissect/c37118"
+	"github.com/netsift/netsift/dissect/capwap"
 	"github.com/netsift/netsift/dissect/cassandra"
 	"github.com/netsift/netsift/dissect/ceph"
 	"github.com/netsift/netsift/dissect/checkmk"
+	"github.com/netsift/netsift/dissect/ciscovpn"
 	"github.com/netsift/netsift/dissect/citrix"
 	"github.com/netsift/netsift/dissect/cnpip"
 	"github.com/netsift/netsift/dissect/coap"
 	"github.com/netsift/netsift/dissect/collectd"
+	"github.com/netsift/netsift/dissect/crynetwork"
 	"github.com/netsift/netsift/dissect/dcerpc"
 	"github.com/netsift/netsift/dissect/dhcp"
 	"github.com/netsift/netsift/dissect/dhcpv6"
@@ -35,7 +40,9 @@ import (
 	"github.com/netsift/netsift/dissect/dnp3"
 	"github.com/netsift/netsift/dissect/dns"
 	"github.com/netsift/netsift/dissect/dnscrypt"
+	"github.com/netsift/netsift/dissect/dropbox"
 	"github.com/netsift/netsift/dissect/dtls"
+	"github.com/netsift/netsift/dissect/edonkey"
 	"github.com/netsift/netsift/dissect/egd"
 	"github.com/netsift/netsift/dissect/elasticsearch"
 	"github.com/netsift/netsift/dissect/enip"
@@ -50,9 +57,12 @@ import (
 	"github.com/netsift/netsift/dissect/genshin"
 	"github.com/netsift/netsift/dissect/git"
 	"github.com/netsift/netsift/dissect/gnutella"
+	"github.com/netsift/netsift/dissect/gtp"
+	"github.com/netsift/netsift/dissect/h323"
 	"github.com/netsift/netsift/dissect/haproxy"
 	"github.com/netsift/netsift/dissect/hartip"
 	"github.com/netsift/netsift/dissect/hl7"
+	"github.com/netsift/netsift/dissect/hpvirtgrp"
 	"github.com/netsift/netsift/dissect/hsrp"
 	"github.com/netsift/netsift/dissect/http"
 	"github.com/netsift/netsift/dissect/iec104"
@@ -62,26 +72,33 @@ import (
 	"github.com/netsift/netsift/dissect/irc"
 	"github.com/netsift/netsift/dissect/iscsi"
 	"github.com/netsift/netsift/dissect/kafka"
+	"github.com/netsift/netsift/dissect/kcp"
 	"github.com/netsift/netsift/dissect/kerberos"
 	"github.com/netsift/netsift/dissect/kismet"
 	"github.com/netsift/netsift/dissect/knxnet"
 	"github.com/netsift/netsift/dissect/ldap"
 	"github.com/netsift/netsift/dissect/ldp"
+	"github.com/netsift/netsift/dissect/lolwildrift"
 	"github.com/netsift/netsift/dissect/lustre"
 	"github.com/netsift/netsift/dissect/memcached"
 	"github.com/netsift/netsift/dissect/mgcp"
+	"github.com/netsift/netsift/dissect/mining"
 	"github.com/netsift/netsift/dissect/modbus"
+	"github.com/netsift/netsift/dissect/monero"
 	"github.com/netsift/netsift/dissect/mongodb"
 	"github.com/netsift/netsift/dissect/mqtt"
+	"github.com/netsift/netsift/dissect/mumble"
 	"github.com/netsift/netsift/dissect/munin"
 	"github.com/netsift/netsift/dissect/mysql"
 	"github.com/netsift/netsift/dissect/natpmp"
 	"github.com/netsift/netsift/dissect/nats"
+	"github.com/netsift/netsift/dissect/nestlogsink"
 	"github.com/netsift/netsift/dissect/netbios"
 	"github.com/netsift/netsift/dissect/netflow"
 	"github.com/netsift/netsift/dissect/nntp"
 	"github.com/netsift/netsift/dissect/nomachine"
 	"github.com/netsift/netsift/dissect/ntp"
+	"github.com/netsift/netsift/dissect/oicq"
 	"github.com/netsift/netsift/dissect/opcua"
 	"github.com/netsift/netsift/dissect/openvpn"
 	"github.com/netsift/netsift/dissect/openwire"
@@ -97,14 +114,17 @@ import (
 	"github.com/netsift/netsift/dissect/raknet"
 	"github.com/netsift/netsift/dissect/rdp"
 	"github.com/netsift/netsift/dissect/redis"
+	"github.com/netsift/netsift/dissect/riotgames"
 	"github.com/netsift/netsift/dissect/ripeatlas"
 	"github.com/netsift/netsift/dissect/roughtime"
 	"github.com/netsift/netsift/dissect/rsync"
 	"github.com/netsift/netsift/dissect/rtmp"
+	"github.com/netsift/netsift/dissect/rtp"
 	"github.com/netsift/netsift/dissect/rtps"
 	"github.com/netsift/netsift/dissect/rtsp"
 	"github.com/netsift/netsift/dissect/rx"
 	"github.com/netsift/netsift/dissect/s7comm"
+	"github.com/netsift/netsift/dissect/sdrtn"
 	"github.com/netsift/netsift/dissect/sip"
 	"github.com/netsift/netsift/dissect/slp"
 	"github.com/netsift/netsift/dissect/smb"
@@ -113,24 +133,35 @@ import (
 	"github.com/netsift/netsift/dissect/snmp"
 	"github.com/netsift/netsift/dissect/soap"
 	"github.com/netsift/netsift/dissect/socks"
+	"github.com/netsift/netsift/dissect/softether"
 	"github.com/netsift/netsift/dissect/spotify"
 	"github.com/netsift/netsift/dissect/ssdp"
 	"github.com/netsift/netsift/dissect/ssh"
+	"github.com/netsift/netsift/dissect/starcraft"
+	"github.com/netsift/netsift/dissect/steam"
 	"github.com/netsift/netsift/dissect/stun"
 	"github.com/netsift/netsift/dissect/sunrpc"
+	"github.com/netsift/netsift/dissect/syncthing"
 	"github.com/netsift/netsift/dissect/syslog"
 	"github.com/netsift/netsift/dissect/tailscale"
 	"github.com/netsift/netsift/dissect/tds"
+	"github.com/netsift/netsift/dissect/teamspeak"
 	"github.com/netsift/netsift/dissect/teamviewer"
 	"github.com/netsift/netsift/dissect/telnet"
+	"github.com/netsift/netsift/dissect/teredo"
 	"github.com/netsift/netsift/dissect/tftp"
+	"github.com/netsift/netsift/dissect/tinc"
+	"github.com/netsift/netsift/dissect/tivoconnect"
 	"github.com/netsift/netsift/dissect/tls"
 	"github.com/netsift/netsift/dissect/tocaboca"
+	"github.com/netsift/netsift/dissect/tplinkshp"
 	"github.com/netsift/netsift/dissect/tuyalp"
 	"github.com/netsift/netsift/dissect/ubntac2"
+	"github.com/netsift/netsift/dissect/viber"
 	"github.com/netsift/netsift/dissect/vnc"
 	"github.com/netsift/netsift/dissect/whois"
 	"github.com/netsift/netsift/dissect/wireguard"
+	"github.com/netsift/netsift/dissect/wow"
 	"github.com/netsift/netsift/dissect/wsd"
 	"github.com/netsift/netsift/dissect/xiaomi"
 	"github.com/netsift/netsift/dissect/xmpp"
@@ -153,6 +184,10 @@ func Registry() *dissect.Registry {
 func List() []*dissect.Dissector {
 	return []*dissect.Dissector{
 		// strict binary / handshake signatures, TCP and UDP
+		// wrappers that precede another protocol's bytes
+		haproxy.Dissector,
+		soap.Dissector,
+		// strict signatures
 		tls.Dissector,
 		quic.Dissector,
 		dtls.Dissector,
@@ -181,7 +216,6 @@ func List() []*dissect.Dissector {
 		ajp.Dissector,
 		dnp3.Dissector,
 		iec104.Dissector,
-		modbus.Dissector,
 		enip.Dissector,
 		s7comm.Dissector,
 		s7comm.Plus,
@@ -192,13 +226,10 @@ func List() []*dissect.Dissector {
 		memcached.Dissector,
 		ceph.Dissector,
 		munin.Dissector,
-		collectd.Dissector,
-		fins.Dissector,
 		hartip.Dissector,
 		knxnet.Dissector,
 		iec62056.Dissector,
 		c37118.Dissector,
-		ansic1222.Dissector,
 		opcua.Dissector,
 		bacnet.Dissector,
 		hl7.Dissector,
@@ -209,13 +240,9 @@ func List() []*dissect.Dissector {
 		ads.Dissector,
 		lustre.Dissector,
 		raft.Dissector,
-		haproxy.Dissector,
-		soap.Dissector,
 		checkmk.Dissector,
 		cnpip.Dissector,
-		ethersbus.Dissector,
 		ethersio.Dissector,
-		egd.Dissector,
 		pfcp.Dissector,
 		diameter.Dissector,
 		smpp.Dissector,
@@ -230,6 +257,14 @@ func List() []*dissect.Dissector {
 		iscsi.Dissector,
 		rsync.Dissector,
 		rtmp.Dissector,
+		bgp.Dissector,
+		h323.Dissector,
+		tinc.Dissector,
+		monero.Dissector,
+		syncthing.Dissector,
+		tivoconnect.Dissector,
+		edonkey.Dissector,
+		mining.Dissector,
 		// text protocols
 		smtp.Dissector,
 		imap.Dissector,
@@ -271,6 +306,23 @@ func List() []*dissect.Dissector {
 		zug.Dissector,
 		ubntac2.Dissector,
 		tocaboca.Dissector,
+		teredo.Dissector,
+		softether.Dissector,
+		steam.Dissector,
+		teamspeak.Dissector,
+		wow.Dissector,
+		sdrtn.Dissector,
+		riotgames.Dissector,
+		crynetwork.Dissector,
+		kcp.Dissector,
+		dropbox.Dissector,
+		tplinkshp.Dissector,
+		amongus.Dissector,
+		oicq.Dissector,
+		nestlogsink.Dissector,
+		gtp.Dissector,
+		capwap.Dissector,
+		ciscovpn.Dissector,
 		raknet.Dissector,
 		netbios.Dissector,
 		dhcpv6.Dissector,
@@ -286,11 +338,25 @@ func List() []*dissect.Dissector {
 		syslog.Dissector,
 		tftp.Dissector,
 		// STUN after DTLS/RTP-family; DNS after every stricter UDP protocol
+		rtp.RTCP,
+		rtp.SRTP,
 		stun.Dissector,
 		dns.MDNS,
 		dns.LLMNR,
 		dns.Dissector,
 		// weak heuristics last
+		collectd.Dissector,
+		modbus.Dissector,
+		fins.Dissector,
+		ethersbus.Dissector,
+		egd.Dissector,
+		ansic1222.Dissector,
+		hpvirtgrp.Dissector,
+		viber.Dissector,
+		mumble.Dissector,
+		starcraft.Dissector,
+		lolwildrift.Dissector,
 		openvpn.Dissector,
+		rtp.Dissector,
 	}
 }

@@ -43,7 +43,7 @@ func probe(c *dissect.Ctx, dir dissect.Dir, b []byte) dissect.Verdict {
 		return dissect.NoMatch
 	}
 	n, k := berLen(b[1:])
-	if k == 0 || 1+k+n != len(b) {
+	if k == 0 || n < 2 || 1+k+n != len(b) {
 		return dissect.NoMatch
 	}
 	switch b[1+k] {

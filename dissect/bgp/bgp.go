@@ -71,8 +71,16 @@ func probe(c *dissect.Ctx, dir dissect.Dir, b []byte) dissect.Verdict {
 	if !ok {
 		return dissect.NoMatch
 	}
-	if typ == 1 && b[hdrLen] != 4 { // OPEN carries version 4
-		return dissect.NoMatch
+	if typ == 1 { // OPEN carries version 4
+		if len(b) == hdrLen {
+			if c.Pkts[dir] < 4 {
+				return dissect.NeedMore
+			}
+			return dissect.NoMatch
+		}
+		if b[hdrLen] != 4 {
+			return dissect.NoMatch
+		}
 	}
 	return dissect.Match
 }

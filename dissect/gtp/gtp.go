@@ -115,7 +115,6 @@ type parser struct{ done bool }
 
 var _ dissect.Parser = (*parser)(nil)
 
-
 func (p *parser) Feed(c *dissect.Ctx, dir dissect.Dir, b []byte) dissect.Status {
 	k, t := classify(b)
 	if k == none {

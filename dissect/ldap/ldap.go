@@ -67,6 +67,9 @@ func message(b []byte) int {
 	if b[0] != 0x02 || b[1] == 0 || b[1] > 4 {
 		return -2
 	}
+	if len(b) < 2+int(b[1]) {
+		return -1
+	}
 	b = b[2+int(b[1]):]
 	if len(b) < 1 {
 		return -1

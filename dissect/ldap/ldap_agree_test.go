@@ -47,3 +47,21 @@ func FuzzLdap(f *testing.F) {
 		}
 	})
 }
+
+// TestProbeAllocs checks that probing allocates nothing (STYLE.md §4).
+func TestProbeAllocs(t *testing.T) {
+	inputs := [][]byte{[]byte("0\x0c\x02\x01\x01`\x07\x02\x01\x03\x04\x00\x80\x00"), []byte("0\x0c\x02\x01\x01a\x07\x0a\x01\x00\x04\x00\x04\x00"), []byte("0\x1d\x02\x01\x01w\x18\x80\x161.3.6.1.4.1.1466.20037"), []byte("0\x0c\x02\x01\x01x\x07\x0a\x01\x00\x04\x00\x04\x00")}
+	for _, proto := range []uint8{6, 17} {
+		c := &dissect.Ctx{Proto: proto, Pkts: [2]uint32{1, 1}}
+		for _, d := range []*dissect.Dissector{Dissector} {
+			for _, in := range inputs {
+				if n := testing.AllocsPerRun(20, func() {
+					d.Probe(c, dissect.ToServer, in)
+					d.Probe(c, dissect.ToClient, in)
+				}); n != 0 {
+					t.Errorf("%s probe: %v allocs", d.Name, n)
+				}
+			}
+		}
+	}
+}

@@ -28,3 +28,27 @@ func TestNameQueryHost(t *testing.T) {
 		t.Fatal("matched on port 53")
 	}
 }
+
+// TestHostsVsNDPI compares the reported name with nDPI's hostname.
+func TestHostsVsNDPI(t *testing.T) {
+	same, total := 0, 0
+	for _, cf := range dissecttest.Corpus(t) {
+		if cf.Expect.Master != "NetBIOS" || cf.Expect.Host == "" || len(cf.Segs) == 0 {
+			continue
+		}
+		r := dissecttest.Run(Dissector, cf.Flow)
+		if r.Verdict != dissect.Match {
+			continue
+		}
+		total++
+		if len(r.Rec.Hosts) > 0 && r.Rec.Hosts[0] == cf.Expect.Host {
+			same++
+		} else {
+			t.Logf("%s %v: got %q, nDPI %q", cf.Pcap, cf.Client, r.Rec.Hosts, cf.Expect.Host)
+		}
+	}
+	t.Logf("host names equal to nDPI's: %d/%d", same, total)
+	if same < total*9/10 {
+		t.Errorf("only %d/%d host names agree", same, total)
+	}
+}

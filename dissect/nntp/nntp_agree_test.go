@@ -10,7 +10,7 @@ import (
 // TestAgreement compares Dissector's probe with nDPI on the corpus flows.
 func TestAgreement(t *testing.T) {
 	hits, total, missed, fp := dissecttest.Agreement(t, Dissector, "NNTP", "Usenet")
-	t.Logf("NNTP: %d/%d, false positives %d", hits, total, len(fp))
+	t.Logf("NNTP/Usenet: %d/%d, false positives %d", hits, total, len(fp))
 	for _, m := range missed {
 		t.Log("missed ", m)
 	}
@@ -46,4 +46,22 @@ func FuzzNntp(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestProbeAllocs checks that probing allocates nothing (STYLE.md §4).
+func TestProbeAllocs(t *testing.T) {
+	inputs := [][]byte{[]byte("MODE READER\x0d\x0a"), []byte("200 news.example.com InterNetNews NNRP server ready\x0d\x0a")}
+	for _, proto := range []uint8{6, 17} {
+		c := &dissect.Ctx{Proto: proto, Pkts: [2]uint32{1, 1}}
+		for _, d := range []*dissect.Dissector{Dissector} {
+			for _, in := range inputs {
+				if n := testing.AllocsPerRun(20, func() {
+					d.Probe(c, dissect.ToServer, in)
+					d.Probe(c, dissect.ToClient, in)
+				}); n != 0 {
+					t.Errorf("%s probe: %v allocs", d.Name, n)
+				}
+			}
+		}
+	}
 }

@@ -47,3 +47,21 @@ func FuzzOracle(f *testing.F) {
 		}
 	})
 }
+
+// TestProbeAllocs checks that probing allocates nothing (STYLE.md §4).
+func TestProbeAllocs(t *testing.T) {
+	inputs := [][]byte{[]byte("\x00\xd4\x00\x00\x01\x00\x00\x00\x01;\x01,\x0cA \x00\xff\xff\x7f\x08\x00\x00\x01\x00\x00\x8e\x00F\x00\x00\x08\x00AA\x00\x00\x00\x00\x00\x00"), []byte("\x00\x08\x00\x00\x0b\x00\x00\x00")}
+	for _, proto := range []uint8{6, 17} {
+		c := &dissect.Ctx{Proto: proto, Pkts: [2]uint32{1, 1}}
+		for _, d := range []*dissect.Dissector{Dissector} {
+			for _, in := range inputs {
+				if n := testing.AllocsPerRun(20, func() {
+					d.Probe(c, dissect.ToServer, in)
+					d.Probe(c, dissect.ToClient, in)
+				}); n != 0 {
+					t.Errorf("%s probe: %v allocs", d.Name, n)
+				}
+			}
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"encoding/binary"
 
 	"github.com/netsift/netsift/dissect"
+	"github.com/netsift/netsift/event"
 )
 
 // Dissector is RDP over TCP and UDP (nDPI "RDP", Suricata "rdp").
@@ -74,8 +75,9 @@ func probe(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Verdict {
 
 var cookie = []byte("Cookie: mstshash=")
 
-// parser reports the connection request's cookie (user name hint).
-type parser struct{}
+// parser reports the connection request's cookie (user name hint) as
+// Meta "rdp_cookie" and as Suricata's rdp initial_request event.
+type parser struct{ cookie []byte }
 
 var _ dissect.Parser = (*parser)(nil)
 
@@ -90,7 +92,10 @@ func (p *parser) Feed(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Stat
 			if i := bytes.IndexByte(v, '\r'); i >= 0 {
 				v = v[:i]
 			}
+			p.cookie = v
 			c.Emit.Meta("rdp_cookie", v)
+			c.Emit.Event(dir, "rdp", (*record)(p))
+			p.cookie = nil
 		}
 	}
 	return dissect.Done
@@ -98,3 +103,13 @@ func (p *parser) Feed(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Stat
 
 func (p *parser) Gap(c *dissect.Ctx, dir dissect.Dir, n int) {}
 func (p *parser) Close(c *dissect.Ctx)                       {}
+
+type record parser
+
+// AppendEVE writes {"event_type":"initial_request","cookie":…}.
+func (r *record) AppendEVE(w *event.Writer) {
+	w.ObjStart()
+	w.KString("event_type", "initial_request")
+	w.KBytes("cookie", r.cookie)
+	w.ObjEnd()
+}

@@ -47,3 +47,21 @@ func FuzzRdp(f *testing.F) {
 		}
 	})
 }
+
+// TestProbeAllocs checks that probing allocates nothing (STYLE.md §4).
+func TestProbeAllocs(t *testing.T) {
+	inputs := [][]byte{[]byte("\x03\x00\x00'\x22\xe0\x00\x00\x00\x00\x00Cookie: mstshash=Administr\x0d\x0a\x01\x00\x08\x00\x03\x00\x00\x00"), []byte("\x03\x00\x00\x0b\x06\xd0\x00\x00\x124\x00")}
+	for _, proto := range []uint8{6, 17} {
+		c := &dissect.Ctx{Proto: proto, Pkts: [2]uint32{1, 1}}
+		for _, d := range []*dissect.Dissector{Dissector} {
+			for _, in := range inputs {
+				if n := testing.AllocsPerRun(20, func() {
+					d.Probe(c, dissect.ToServer, in)
+					d.Probe(c, dissect.ToClient, in)
+				}); n != 0 {
+					t.Errorf("%s probe: %v allocs", d.Name, n)
+				}
+			}
+		}
+	}
+}

@@ -160,7 +160,10 @@ func probeRTP(c *dissect.Ctx, dir dissect.Dir, b []byte) dissect.Verdict {
 			n++
 			b = b[2+be16(b):]
 		}
-		if n >= rtpMatchPkts {
+		// The engine stops accumulating after a few KiB, so large frames
+		// may never show three whole ones: two whole frames after three
+		// segments are enough then.
+		if n >= rtpMatchPkts || n >= 2 && c.Pkts[dir] >= rtpMatchPkts {
 			return dissect.Match
 		}
 		if len(b) >= 2 && (be16(b) < 12 || be16(b) > 1<<13) {

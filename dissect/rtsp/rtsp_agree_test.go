@@ -47,3 +47,21 @@ func FuzzRtsp(f *testing.F) {
 		}
 	})
 }
+
+// TestProbeAllocs checks that probing allocates nothing (STYLE.md §4).
+func TestProbeAllocs(t *testing.T) {
+	inputs := [][]byte{[]byte("SETUP rtsp://172.28.4.26:8554/trackID=88 RTSP/1.0\x0d\x0aCSeq: 1\x0d\x0a\x0d\x0a"), []byte("RTSP/1.0 200 OK\x0d\x0a")}
+	for _, proto := range []uint8{6, 17} {
+		c := &dissect.Ctx{Proto: proto, Pkts: [2]uint32{1, 1}}
+		for _, d := range []*dissect.Dissector{Dissector} {
+			for _, in := range inputs {
+				if n := testing.AllocsPerRun(20, func() {
+					d.Probe(c, dissect.ToServer, in)
+					d.Probe(c, dissect.ToClient, in)
+				}); n != 0 {
+					t.Errorf("%s probe: %v allocs", d.Name, n)
+				}
+			}
+		}
+	}
+}

@@ -83,7 +83,7 @@ func parseStart(line []byte) (s startLine, ok bool) {
 			return s, false
 		}
 	}
-	if !bytes.HasSuffix(line, []byte(" SIP/2.0")) {
+	if len(line) < sp+1+8 || !bytes.HasSuffix(line, []byte(" SIP/2.0")) {
 		return s, false
 	}
 	uri := line[sp+1 : len(line)-8]

@@ -7,8 +7,10 @@ package smb
 
 import (
 	"encoding/binary"
+	"strconv"
 
 	"github.com/netsift/netsift/dissect"
+	"github.com/netsift/netsift/event"
 )
 
 // Dissector is SMB2/3 over TCP (nDPI "SMBv23", Suricata "smb").
@@ -86,29 +88,110 @@ func probe2(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Verdict {
 	return otherSide(c, dir)
 }
 
-// parser reports the dialect the server chose in its NEGOTIATE response.
-type parser struct{ done bool }
+// maxHead bounds what the parser buffers per direction: the first SMB2
+// message's header and negotiate body (dialect lists are short).
+const maxHead = 1024
+
+// parser reads the SMB2 NEGOTIATE exchange (the first message in each
+// direction) and writes Suricata's smb event for it, with the client's
+// dialects and the server's choice; Meta "smb_dialect" carries the choice.
+type parser struct {
+	head     [2][]byte
+	dialects [16]uint16
+	ndial    int
+	dialect  uint16
+	status   uint32
+	done     [2]bool
+}
 
 var _ dissect.Parser = (*parser)(nil)
 
-var dialects = map[uint16]string{0x0202: "2.02", 0x0210: "2.10", 0x0222: "2.22", 0x0224: "2.24", 0x0300: "3.00", 0x0302: "3.02", 0x0310: "3.10", 0x0311: "3.11", 0x02ff: "2.??"}
-
 func (p *parser) Feed(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Status {
-	// SMB2 header (64 bytes) after the 4-byte NBSS header; NEGOTIATE is
-	// command 0, the response has the server-to-redirector flag (bit 0).
-	if dir != dissect.ToClient || len(data) < 4+64+6 || data[4] != 0xfe {
+	if p.done[dir] {
+		return p.status2()
+	}
+	h := p.head[dir]
+	if len(h)+len(data) > maxHead {
+		data = data[:maxHead-len(h)]
+	}
+	h = append(h, data...)
+	p.head[dir] = h
+	if len(h) < 4 {
 		return dissect.Continue
 	}
-	h := data[4:]
-	if binary.LittleEndian.Uint16(h[12:]) != 0 || binary.LittleEndian.Uint32(h[16:])&1 == 0 {
+	n := int(binary.BigEndian.Uint32(h) & 0x00ffffff)
+	if len(h) < 4+n && len(h) < maxHead {
 		return dissect.Continue
 	}
-	d := binary.LittleEndian.Uint16(h[64+4:])
-	if s, ok := dialects[d]; ok {
-		c.Emit.Meta("smb_dialect", []byte(s))
+	p.done[dir] = true
+	m := h[4:]
+	if len(m) > n {
+		m = m[:n]
 	}
-	return dissect.Done
+	if len(m) < 64+8 || m[0] != 0xfe || binary.LittleEndian.Uint16(m[12:]) != 0 {
+		// Not an SMB2 NEGOTIATE (an SMB1 negotiate or a mid-stream start).
+		p.done[0], p.done[1] = true, true
+		return dissect.Done
+	}
+	body := m[64:]
+	if dir == dissect.ToServer {
+		cnt := int(binary.LittleEndian.Uint16(body[2:]))
+		for i := 0; i < cnt && p.ndial < len(p.dialects) && 36+2*i+2 <= len(body); i++ {
+			p.dialects[p.ndial] = binary.LittleEndian.Uint16(body[36+2*i:])
+			p.ndial++
+		}
+	} else {
+		p.status = binary.LittleEndian.Uint32(m[8:])
+		p.dialect = binary.LittleEndian.Uint16(body[4:])
+		if s, ok := dialects[p.dialect]; ok {
+			c.Emit.Meta("smb_dialect", []byte(s))
+		}
+		c.Emit.Event(dissect.ToClient, "smb", (*record)(p))
+		p.done[0], p.done[1] = true, true
+	}
+	return p.status2()
 }
 
-func (p *parser) Gap(c *dissect.Ctx, dir dissect.Dir, n int) {}
+func (p *parser) status2() dissect.Status {
+	if p.done[0] && p.done[1] {
+		return dissect.Done
+	}
+	return dissect.Continue
+}
+
+var dialects = map[uint16]string{0x0202: "2.02", 0x0210: "2.10", 0x0222: "2.22", 0x0224: "2.24", 0x0300: "3.00", 0x0302: "3.02", 0x0310: "3.10", 0x0311: "3.11", 0x02ff: "2.??"}
+
+func dialectName(d uint16) string {
+	if s, ok := dialects[d]; ok {
+		return s
+	}
+	return "unknown"
+}
+
+type record parser
+
+// AppendEVE writes Suricata's smb object for an SMB2 negotiate.
+func (r *record) AppendEVE(w *event.Writer) {
+	w.ObjStart()
+	w.KString("command", "SMB2_COMMAND_NEGOTIATE_PROTOCOL")
+	if r.status == 0 {
+		w.KString("status", "STATUS_SUCCESS")
+	}
+	var hex [10]byte
+	b := append(hex[:0], "0x"...)
+	b = strconv.AppendUint(b, uint64(r.status), 16)
+	w.KBytes("status_code", b)
+	w.KString("dialect", dialectName(r.dialect))
+	if r.ndial > 0 {
+		w.Key("client_dialects")
+		w.ArrStart()
+		for _, d := range r.dialects[:r.ndial] {
+			w.String(dialectName(d))
+		}
+		w.ArrEnd()
+	}
+	w.ObjEnd()
+}
+
+func (p *parser) Gap(c *dissect.Ctx, dir dissect.Dir, n int) { p.done[dir] = true }
 func (p *parser) Close(c *dissect.Ctx)                       {}

@@ -47,3 +47,21 @@ func FuzzSmtp(f *testing.F) {
 		}
 	})
 }
+
+// TestProbeAllocs checks that probing allocates nothing (STYLE.md §4).
+func TestProbeAllocs(t *testing.T) {
+	inputs := [][]byte{[]byte("EHLO delta.peach.mil\x0d\x0aMAIL FROM:<a@b.c> SIZE=10\x0d\x0aRCPT TO:<d@e.f>\x0d\x0aDATA\x0d\x0a"), []byte("220 pigeon ESMTP Sendmail\x0d\x0a250 ok\x0d\x0a"), []byte("STARTTLS\x0d\x0a"), []byte("220 go ahead\x0d\x0a")}
+	for _, proto := range []uint8{6, 17} {
+		c := &dissect.Ctx{Proto: proto, Pkts: [2]uint32{1, 1}}
+		for _, d := range []*dissect.Dissector{Dissector} {
+			for _, in := range inputs {
+				if n := testing.AllocsPerRun(20, func() {
+					d.Probe(c, dissect.ToServer, in)
+					d.Probe(c, dissect.ToClient, in)
+				}); n != 0 {
+					t.Errorf("%s probe: %v allocs", d.Name, n)
+				}
+			}
+		}
+	}
+}

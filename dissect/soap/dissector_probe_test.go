@@ -70,6 +70,10 @@ func TestDissectorProbeNoAlloc(t *testing.T) {
 }
 
 func TestDissectorAgreement(t *testing.T) {
+	// Floor 50: of nDPI's four SOAP flows, one starts (in capture order)
+	// with an out-of-order UTF-16 body segment, and one is an XML
+	// "<ZMessage>" exchange with no SOAP envelope that nDPI labels from the
+	// bare "<?xml" prolog. Both are left to other dissectors on purpose.
 	hits, total, missed, fp := dissecttest.Agreement(t, Dissector, "SOAP")
 	t.Logf("SOAP: %d/%d, false positives %d", hits, total, len(fp))
 	for _, m := range missed {

@@ -169,3 +169,15 @@ func (nopEmitter) Host([]byte)                               {}
 func (nopEmitter) Event(dissect.Dir, string, dissect.Record) {}
 func (nopEmitter) Anomaly(string)                            {}
 func (nopEmitter) Meta(string, []byte)                       {}
+
+// TestProbeAllocs checks that probing allocates nothing (STYLE.md §4).
+func TestProbeAllocs(t *testing.T) {
+	c2s, _ := os.ReadFile("testdata/go_c2s.bin")
+	c := &dissect.Ctx{Proto: 6}
+	if n := testing.AllocsPerRun(50, func() {
+		Dissector.Probe(c, dissect.ToServer, c2s)
+		Dissector.Probe(c, dissect.ToClient, c2s[:3])
+	}); n != 0 {
+		t.Fatalf("%v allocs", n)
+	}
+}

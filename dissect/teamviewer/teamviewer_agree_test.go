@@ -47,3 +47,21 @@ func FuzzTeamviewer(f *testing.F) {
 		}
 	})
 }
+
+// TestProbeAllocs checks that probing allocates nothing (STYLE.md §4).
+func TestProbeAllocs(t *testing.T) {
+	inputs := [][]byte{[]byte("\x17$\x0a \x00\x00\x00\x00\x00\x00\x00\x00\x00H\x00\x80\x00\x01\x00\x00\x00\x14\x80\x00\x00o\xb7\x8c\x80H\x05S\x22\x16\x14 \x04"), []byte("\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x17$GP\x00\x05\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x0093.47.224.24")}
+	for _, proto := range []uint8{6, 17} {
+		c := &dissect.Ctx{Proto: proto, Pkts: [2]uint32{1, 1}}
+		for _, d := range []*dissect.Dissector{Dissector} {
+			for _, in := range inputs {
+				if n := testing.AllocsPerRun(20, func() {
+					d.Probe(c, dissect.ToServer, in)
+					d.Probe(c, dissect.ToClient, in)
+				}); n != 0 {
+					t.Errorf("%s probe: %v allocs", d.Name, n)
+				}
+			}
+		}
+	}
+}

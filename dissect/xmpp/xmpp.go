@@ -83,14 +83,16 @@ type parser struct {
 
 var _ dissect.Parser = (*parser)(nil)
 
-func attr(b []byte, name string) []byte {
-	for _, q := range [...]byte{'\'', '"'} {
-		i := bytes.Index(b, append([]byte(" "+name+"="), q))
+// toAttr returns the value of the to= attribute in a start tag (single or
+// double quotes), or nil.
+func toAttr(tag []byte) []byte {
+	for _, pat := range [...]string{" to='", ` to="`} {
+		i := bytes.Index(tag, []byte(pat))
 		if i < 0 {
 			continue
 		}
-		v := b[i+len(name)+3:]
-		if j := bytes.IndexByte(v, q); j >= 0 {
+		v := tag[i+len(pat):]
+		if j := bytes.IndexByte(v, pat[len(pat)-1]); j >= 0 {
 			return v[:j]
 		}
 	}
@@ -115,7 +117,7 @@ func (p *parser) Feed(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Stat
 			if i := bytes.Index(b, stream); i >= 0 {
 				if j := bytes.IndexByte(b[i:], '>'); j >= 0 {
 					p.host = true
-					if to := attr(b[i:i+j], "to"); len(to) > 0 {
+					if to := toAttr(b[i : i+j]); len(to) > 0 {
 						c.Emit.Host(to)
 					}
 				}

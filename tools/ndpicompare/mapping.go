@@ -13,6 +13,7 @@ var ndpiToNetsift = map[string][]string{
 	"DoH_DoT":                   {"tls", "dns"},
 	"FTPS":                      {"tls", "ftp"},
 	"HTTP":                      {"http"},
+	"ApplePush":                 {"tls"},
 	"BitTorrent":                {"bittorrent", "bittorrent-dht"},
 	"SMBv1":                     {"smb1"},
 	"SMBv23":                    {"smb"},
