@@ -67,10 +67,7 @@ func appendUint(dst []byte, v uint64) []byte {
 func BeginEvent(w *Writer, h *Header) {
 	w.ObjStart()
 	w.Key("timestamp")
-	w.sep()
-	w.B = append(w.B, '"')
-	w.B = h.Time.AppendFormat(w.B, TimeLayout)
-	w.B = append(w.B, '"')
+	w.Time(h.Time)
 	if h.FlowID != 0 {
 		w.KUint("flow_id", h.FlowID)
 	}
@@ -118,10 +115,44 @@ func (w *Writer) addr(a netip.Addr) {
 // Addr writes an IP address as a string value.
 func (w *Writer) Addr(a netip.Addr) { w.addr(a) }
 
-// Time writes t in EVE's timestamp layout.
+// Time writes t in EVE's timestamp layout, in UTC.
 func (w *Writer) Time(t time.Time) {
 	w.sep()
 	w.B = append(w.B, '"')
-	w.B = t.AppendFormat(w.B, TimeLayout)
+	w.B = AppendTime(w.B, t)
 	w.B = append(w.B, '"')
+}
+
+// AppendTime appends t (in UTC) as "2006-01-02T15:04:05.000000+0000".
+// Hand-rolled: time.AppendFormat was 11% of a run's CPU profile.
+func AppendTime(dst []byte, t time.Time) []byte {
+	t = t.UTC()
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	us := t.Nanosecond() / 1000
+	if y < 0 || y > 9999 {
+		return t.AppendFormat(dst, TimeLayout)
+	}
+	var b [31]byte
+	put := func(i, v, n int) {
+		for k := i + n - 1; k >= i; k-- {
+			b[k] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	put(0, y, 4)
+	b[4] = '-'
+	put(5, int(mo), 2)
+	b[7] = '-'
+	put(8, d, 2)
+	b[10] = 'T'
+	put(11, h, 2)
+	b[13] = ':'
+	put(14, mi, 2)
+	b[16] = ':'
+	put(17, s, 2)
+	b[19] = '.'
+	put(20, us, 6)
+	copy(b[26:], "+0000")
+	return append(dst, b[:]...)
 }

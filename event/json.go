@@ -143,10 +143,27 @@ func AppendHex(dst, b []byte, sep byte) []byte {
 	return dst
 }
 
-// AppendString appends s as a quoted JSON string.
+// safeASCII marks bytes copied to JSON strings as they are.
+var safeASCII = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return
+}()
+
+// AppendString appends s as a quoted JSON string. Runs of plain ASCII are
+// copied in bulk (a per-byte loop was 10% of a whole run's CPU profile).
 func AppendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && safeASCII[s[j]] {
+			j++
+		}
+		dst = append(dst, s[i:j]...)
+		if i = j; i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			dst = appendASCII(dst, c)
@@ -170,6 +187,14 @@ func AppendString(dst []byte, s string) []byte {
 func AppendBytes(dst, b []byte) []byte {
 	dst = append(dst, '"')
 	for i := 0; i < len(b); {
+		j := i
+		for j < len(b) && safeASCII[b[j]] {
+			j++
+		}
+		dst = append(dst, b[i:j]...)
+		if i = j; i >= len(b) {
+			break
+		}
 		c := b[i]
 		if c < utf8.RuneSelf {
 			dst = appendASCII(dst, c)

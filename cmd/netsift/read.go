@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
+	"runtime/pprof"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -25,6 +27,7 @@ func readCmd() *cobra.Command {
 		noFlow    bool
 		maxFlows  int
 		noService bool
+		cpuProf   string
 	)
 	cmd := &cobra.Command{
 		Use:   "read [flags] CAPTURE...",
@@ -36,6 +39,21 @@ Exit status: 0 all input read; 1 some input damaged (read up to the damage,
 the error names the file and byte offset); 2 usage error or unreadable input.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// The engine's steady state allocates nothing, but flow set-up
+			// does; a relaxed GC target cut CPU by 25% on the bench/
+			// capture (GOGC 100: 0.94 s, 400: 0.69 s; peak RSS 152 → 191 MB).
+			// An explicit GOGC in the environment wins.
+			if os.Getenv("GOGC") == "" {
+				debug.SetGCPercent(400)
+			}
+			if cpuProf != "" {
+				f, err := os.Create(cpuProf)
+				if err != nil {
+					return &exitError{2, err}
+				}
+				pprof.StartCPUProfile(f)
+				defer pprof.StopCPUProfile()
+			}
 			out, err := eve.Open(evePath)
 			if err != nil {
 				return &exitError{2, err}
@@ -139,6 +157,7 @@ the error names the file and byte offset); 2 usage error or unreadable input.`,
 	f.BoolVar(&noFlow, "no-flow-events", false, "do not write flow events")
 	f.IntVar(&maxFlows, "max-flows", 0, "flow table cap per worker (0: default 262144); the least recently seen flow is evicted")
 	f.BoolVar(&noService, "no-services", false, "do not name services from host names and addresses")
+	f.StringVar(&cpuProf, "cpuprofile", "", "write a Go CPU profile to `FILE` (for go tool pprof)")
 	return cmd
 }
 

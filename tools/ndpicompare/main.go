@@ -298,6 +298,8 @@ func compareFile(res *Result, name string, out []byte, flows map[flowKey]nsFlow)
 			res.ServiceTotal++
 			if norm(app) == norm(f.service) || norm(app) == norm(ndpiName[f.service]) || sameProto(app, f.app) {
 				res.ServiceOK++
+			} else {
+				res.Disagreements = append(res.Disagreements, fmt.Sprintf("%s %s %s↔%s service nDPI %s netsift %q host %q (%s)", name, l4, a, b, app, f.service, f.host, f.app))
 			}
 		}
 		// nDPI puts SSH banners in its host field: not host names.
