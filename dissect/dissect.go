@@ -164,6 +164,11 @@ type Dissector struct {
 	// New creates the parser for a matched flow; nil when identification is
 	// all this dissector does.
 	New func() Parser
+	// Carrier marks a protocol that only sets a flow up for another (STUN
+	// before DTLS or SRTP): when its parser calls Emitter.Upgrade, the flow
+	// takes the new protocol's name. Without it the flow keeps its name
+	// (SMTP stays SMTP after STARTTLS).
+	Carrier bool
 }
 
 // Registry is an ordered, read-only set of dissectors.

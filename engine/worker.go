@@ -323,6 +323,9 @@ func (w *worker) doUpgrade(e *entry, st *flowState) {
 	st.upgrade = appNone
 	st.parser.Close(&w.ctx)
 	d := w.e.cfg.Registry.At(idx)
+	if st.app >= 0 && w.e.cfg.Registry.At(int(st.app)).Carrier {
+		st.app = int16(idx)
+	}
 	st.parser, st.parserDone = nil, true
 	if d.New != nil {
 		st.parser, st.parserDone = d.New(), false

@@ -9,13 +9,68 @@ import (
 	"github.com/netsift/netsift/dissect"
 )
 
-// Dissector identifies collectd (nDPI "collectd") on UDP.
+// Dissector identifies collectd (nDPI "collectd") on UDP and reports the
+// sending host's name (the "host" part).
 var Dissector = &dissect.Dissector{
 	Name:      "collectd",
 	Transport: dissect.UDP,
 	Ports:     []uint16{25826},
 	Probe:     probe,
+	New:       func() dissect.Parser { return &parser{} },
 }
+
+// partHost is the part type of the host name: a NUL-terminated string.
+const partHost = 0x0000
+
+// maxParsePkts bounds how many datagrams the parser looks at for a host part.
+const maxParsePkts = 8
+
+// hostName returns the value of the first "host" part of datagram b
+// without its terminating NUL, or nil when there is none or it is not a
+// plausible host name.
+func hostName(b []byte) []byte {
+	for i, parts := 0, 0; i+4 <= len(b) && parts < 256; parts++ {
+		t := binary.BigEndian.Uint16(b[i:])
+		n := int(binary.BigEndian.Uint16(b[i+2:]))
+		if n < 4 || i+n > len(b) {
+			return nil
+		}
+		if t == partHost {
+			v := b[i+4 : i+n]
+			if len(v) > 0 && v[len(v)-1] == 0 {
+				v = v[:len(v)-1]
+			}
+			if len(v) == 0 || len(v) > 255 {
+				return nil
+			}
+			for _, ch := range v {
+				if ch <= ' ' || ch >= 0x7f {
+					return nil
+				}
+			}
+			return v
+		}
+		i += n
+	}
+	return nil
+}
+
+// parser reports the host name of the first datagram that carries one.
+type parser struct{}
+
+func (p *parser) Feed(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Status {
+	if h := hostName(data); h != nil {
+		c.Emit.Host(h)
+		return dissect.Done
+	}
+	if c.Pkts[0]+c.Pkts[1] >= maxParsePkts {
+		return dissect.Done
+	}
+	return dissect.Continue
+}
+
+func (p *parser) Gap(c *dissect.Ctx, dir dissect.Dir, n int) {}
+func (p *parser) Close(c *dissect.Ctx)                       {}
 
 func knownPart(t uint16) bool {
 	return t <= 0x0009 || t == 0x0100 || t == 0x0101 || t == 0x0200 || t == 0x0210

@@ -111,3 +111,20 @@ func FuzzCollectd(f *testing.F) {
 		}
 	})
 }
+
+func TestParserHost(t *testing.T) {
+	rec := &dissecttest.Recorder{}
+	p := Dissector.New()
+	if st := p.Feed(dissectorCtx(rec), dissect.ToServer, dissectorSeeds(t)[0]); st != dissect.Done {
+		t.Errorf("status %d, want Done", st)
+	}
+	if len(rec.Hosts) != 1 || rec.Hosts[0] != "host.example" {
+		t.Errorf("hosts %q, want [host.example]", rec.Hosts)
+	}
+	// A host part that runs past the datagram is not reported.
+	rec = &dissecttest.Recorder{}
+	Dissector.New().Feed(dissectorCtx(rec), dissect.ToServer, []byte("\x00\x00\x00\x20host"))
+	if len(rec.Hosts) != 0 {
+		t.Errorf("truncated part gave hosts %q", rec.Hosts)
+	}
+}

@@ -112,3 +112,34 @@ func FuzzFastCGI(f *testing.F) {
 		}
 	})
 }
+
+// fcgiRecord builds one record of type typ for request 1.
+func fcgiRecord(typ byte, content []byte) []byte {
+	n := len(content)
+	return append([]byte{1, typ, 0, 1, byte(n >> 8), byte(n), 0, 0}, content...)
+}
+
+func TestParserHost(t *testing.T) {
+	pairs := []byte("\x0b\x15SERVER_NAMEapi.openstreetmap.org\x09\x18HTTP_HOSTapi.openstreetmap.org:80\x0f\x0bHTTP_USER_AGENTdummy_agent")
+	var stream []byte
+	stream = append(stream, fcgiRecord(1, []byte{0, 1, 0, 0, 0, 0, 0, 0})...)
+	stream = append(stream, fcgiRecord(4, pairs[:20])...) // a pair split over two records
+	stream = append(stream, fcgiRecord(4, pairs[20:])...)
+	stream = append(stream, fcgiRecord(4, nil)...)
+	rec := &dissecttest.Recorder{}
+	c := dissectorCtx(rec)
+	p := Dissector.New()
+	var st dissect.Status
+	for i := 0; i < len(stream); i += 7 { // arbitrary segmentation
+		st = p.Feed(c, dissect.ToServer, stream[i:min(i+7, len(stream))])
+	}
+	if st != dissect.Done {
+		t.Errorf("status %d, want Done", st)
+	}
+	if len(rec.Hosts) != 1 || rec.Hosts[0] != "api.openstreetmap.org" {
+		t.Errorf("hosts %q", rec.Hosts)
+	}
+	if rec.MetaKV["user_agent"] != "dummy_agent" {
+		t.Errorf("meta %q", rec.MetaKV)
+	}
+}

@@ -7,15 +7,79 @@ import (
 	"github.com/netsift/netsift/dissect"
 )
 
-var _ = bytes.HasPrefix
-
-// Dissector is the mgcp dissector.
+// Dissector is the mgcp dissector; its parser reports the domain part of
+// the first command's endpoint name ("aaln/1@gw.example.net" →
+// "gw.example.net") as the flow's host.
 var Dissector = &dissect.Dissector{
 	Name:      "mgcp",
 	Transport: dissect.UDP,
 	Ports:     []uint16{2427, 2727},
 	Probe:     probe,
+	New:       func() dissect.Parser { return &parser{} },
 }
+
+// maxParsePkts bounds how many datagrams the parser looks at for a command.
+const maxParsePkts = 8
+
+// endpointDomain returns the domain name of the endpoint in a command line
+// "VERB txid local@domain MGCP 1.0" (RFC 3435 §3.2.1.3), or nil when b
+// does not start with such a line.
+func endpointDomain(b []byte) []byte {
+	if len(b) < 5 || b[4] != ' ' {
+		return nil
+	}
+	for _, ch := range b[:4] {
+		if ch < 'A' || ch > 'Z' {
+			return nil
+		}
+	}
+	line := b
+	if i := bytes.IndexAny(line, "\r\n"); i >= 0 {
+		line = line[:i]
+	}
+	// Fields: verb, transaction id, endpoint, "MGCP", version.
+	rest := line[5:]
+	sp := bytes.IndexByte(rest, ' ')
+	if sp <= 0 {
+		return nil
+	}
+	ep := rest[sp+1:]
+	if sp = bytes.IndexByte(ep, ' '); sp <= 0 || !bytes.HasPrefix(ep[sp:], []byte(" MGCP ")) {
+		return nil
+	}
+	ep = ep[:sp]
+	at := bytes.LastIndexByte(ep, '@')
+	if at < 0 {
+		return nil
+	}
+	d := ep[at+1:]
+	if len(d) == 0 || len(d) > 255 {
+		return nil
+	}
+	for _, ch := range d {
+		if ch <= ' ' || ch >= 0x7f {
+			return nil
+		}
+	}
+	return d
+}
+
+// parser reports the endpoint domain of the first command it sees.
+type parser struct{}
+
+func (p *parser) Feed(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Status {
+	if d := endpointDomain(data); d != nil {
+		c.Emit.Host(d)
+		return dissect.Done
+	}
+	if c.Pkts[0]+c.Pkts[1] >= maxParsePkts {
+		return dissect.Done
+	}
+	return dissect.Continue
+}
+
+func (p *parser) Gap(c *dissect.Ctx, dir dissect.Dir, n int) {}
+func (p *parser) Close(c *dissect.Ctx)                       {}
 
 func be16(b []byte) int { return int(b[0])<<8 | int(b[1]) }
 

@@ -83,3 +83,18 @@ func FuzzMGCP(f *testing.F) {
 		}
 	})
 }
+
+func TestEndpointDomain(t *testing.T) {
+	for in, want := range map[string]string{
+		"AUEP 1 aaln/1@gateway44.myplace.com MGCP 1.0\r\n": "gateway44.myplace.com",
+		"RSIP 262662134 *@vg224 MGCP 0.1\n":                "vg224",
+		"RQNT 80 AALN/S2/1@vg224 MGCP 0.1\nX: 1\n":         "vg224",
+		"200 1 OK\r\n":                "",
+		"AUEP 1 aaln/1 MGCP 1.0\r\n":  "",
+		"AUEP 1 aaln/1@ MGCP 1.0\r\n": "",
+	} {
+		if got := string(endpointDomain([]byte(in))); got != want {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+}

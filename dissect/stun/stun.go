@@ -21,6 +21,9 @@ var Dissector = &dissect.Dissector{
 	Ports:     []uint16{3478, 3479, 5349, 19302},
 	Probe:     probe,
 	New:       func() dissect.Parser { return &parser{} },
+	// Carrier: STUN only sets up the media path, so a flow that goes on
+	// to DTLS or SRTP takes that name (as nDPI names it).
+	Carrier: true,
 }
 
 const magic = 0x2112A442
@@ -166,6 +169,13 @@ func (p *parser) Feed(c *dissect.Ctx, dir dissect.Dir, b []byte) dissect.Status 
 			c.Emit.Upgrade("dtls")
 			return dissect.Done
 		}
+		// RTP within the first packets after the checks is the (S)RTP
+		// media of an ICE session: nDPI calls such a flow SRTP. RTCP
+		// alone does not (nDPI keeps such flows STUN).
+		if c.Proto == 17 && c.Pkts[0]+c.Pkts[1] <= srtpWindow && isRTP(b) {
+			c.Emit.Upgrade("srtp")
+			return dissect.Done
+		}
 		return dissect.Continue
 	}
 	p.msgs++
@@ -211,3 +221,22 @@ func printable(b []byte) bool {
 
 func (p *parser) Gap(c *dissect.Ctx, dir dissect.Dir, n int) {}
 func (p *parser) Close(c *dissect.Ctx)                       {}
+
+// srtpWindow is how many packets into the flow (both directions) the
+// first RTP packet must come for the flow to become SRTP; nDPI inspects a
+// STUN flow that long, and later media leaves it STUN.
+const srtpWindow = 7
+
+// isRTP reports whether b is a plausible RTP v2 header (RFC 3550): version
+// 2, a static (0–34) or dynamic (96–127) payload type, and the CSRC list
+// inside the packet. After STUN on the same 5-tuple, RFC 7983
+// demultiplexing makes first bytes 128–191 RTP/RTCP, so this is enough.
+func isRTP(b []byte) bool {
+	if len(b) < 12 || b[0]>>6 != 2 {
+		return false
+	}
+	if pt := b[1] & 0x7f; pt > 34 && pt < 96 {
+		return false
+	}
+	return 12+4*int(b[0]&0x0f) <= len(b)
+}

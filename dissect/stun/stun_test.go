@@ -84,3 +84,38 @@ func FuzzSTUN(f *testing.F) {
 		}
 	})
 }
+
+// TestUpgrade checks the hand-over after the connectivity checks: DTLS
+// goes to "dtls", RTP within the first packets to "srtp", while RTCP alone
+// or RTP after the window leaves the flow STUN.
+func TestUpgrade(t *testing.T) {
+	stun := unhexFuzzSTUN(t, DissectorSeeds[0])
+	// RTP header from a WhatsApp call (version 2, PT 120, seq, ts, SSRC).
+	rtp := unhexFuzzSTUN(t, "807800090003430087fab2d7835dd73401aa2ec0feefa7f31aef7ff9")
+	// RTCP RR header followed by encrypted data (SRTCP).
+	rtcp := unhexFuzzSTUN(t, "80c9000b000074ecca5aacb2ee485bb8ccb608f00e752966f6f7d5f0")
+	dtls := unhexFuzzSTUN(t, "16fefd000000000000000000010001")
+	cases := []struct {
+		name  string
+		pkt   []byte
+		at    uint32 // packets so far, including this one
+		want  string
+		state dissect.Status
+	}{
+		{"dtls", dtls, 3, "dtls", dissect.Done},
+		{"rtp", rtp, 3, "srtp", dissect.Done},
+		{"rtp at window end", rtp, srtpWindow, "srtp", dissect.Done},
+		{"rtp late", rtp, srtpWindow + 1, "", dissect.Continue},
+		{"rtcp", rtcp, 3, "", dissect.Continue},
+	}
+	for _, tc := range cases {
+		rec := &dissecttest.Recorder{}
+		c := &dissect.Ctx{Proto: 17, Pkts: [2]uint32{1, 0}, Emit: rec}
+		p := Dissector.New()
+		p.Feed(c, dissect.ToServer, stun)
+		c.Pkts = [2]uint32{1, tc.at - 1}
+		if st := p.Feed(c, dissect.ToClient, tc.pkt); st != tc.state || rec.Upgraded != tc.want {
+			t.Errorf("%s: status %d upgrade %q, want %d %q", tc.name, st, rec.Upgraded, tc.state, tc.want)
+		}
+	}
+}

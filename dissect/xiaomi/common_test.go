@@ -109,3 +109,25 @@ func TestWriteFuzzSeeds(t *testing.T) {
 		}
 	}
 }
+
+// TestParserHost feeds a client connection frame (from a real capture,
+// split in two segments) sent to port 5222.
+func TestParserHost(t *testing.T) {
+	frame := h("c2fe000500000093000200160000007508001a0a7869616f6d692e636f6d2a04434f4e4e4800086a120a4d323031304a313953471a115631322e302e392e302e514a514d49584d222a612d43354446374338454343464633313738463932393444424337303537384245464341353941383343282a3204776966693a1134372e3234312e33352e37333a35323232420561725f45474a021800501dabde2305")
+	rec := &dissecttest.Recorder{}
+	c := seedCtx(seed{proto: 6, sport: 38018, dport: 5222, dir: dissect.ToServer})
+	c.Emit = rec
+	p := Dissector.New()
+	if st := p.Feed(c, dissect.ToServer, frame[:40]); st != dissect.Continue {
+		t.Fatalf("first half: status %d", st)
+	}
+	if st := p.Feed(c, dissect.ToServer, frame[40:]); st != dissect.Done {
+		t.Errorf("status %d, want Done", st)
+	}
+	if len(rec.Hosts) != 1 || rec.Hosts[0] != "47.241.35.73" {
+		t.Errorf("hosts %q", rec.Hosts)
+	}
+	if rec.MetaKV["user_agent"] != "M2010J19SG" {
+		t.Errorf("meta %q", rec.MetaKV)
+	}
+}
