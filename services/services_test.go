@@ -85,6 +85,8 @@ func TestByHost(t *testing.T) {
 		{"1-courier.push.apple.com", "ApplePush"},
 		{"x..youtube.com", "YouTube"},
 		{"ytimg.com..", ""}, // only one trailing dot is dropped
+		{"embed.rgpub.io", "RiotGames"},
+		{"cres.world.waze.com", "Waze"},
 	} {
 		s, ok := tab.ByHost([]byte(c.host))
 		if ok != (c.want != "") || s.Name != c.want {

@@ -7,13 +7,14 @@
 // server GUID first).
 //
 // Flows seen from the middle of a session show only connected traffic:
-// frame sets (0x80–0x8D: 24-bit sequence number, then frames, each with a
-// flags byte, a length in bits and reliability-dependent index fields) and
+// frame sets (0x84–0x8D; 0x80–0x83 are left out, being RTP's usual first
+// bytes) with a 24-bit sequence number, then frames, each with a flags
+// byte, a length in bits and reliability-dependent index fields; and
 // ACK/NAK datagrams (0xC0/0xA0: record count, then single or range
 // records). These are matched only when the frames or records tile the
 // datagram exactly, and a frame set only on its flow's second packet or a
-// RakNet port. Roblox's variant sends full-MTU first datagrams with
-// the offline magic at offset 32.
+// RakNet port. Roblox's variant sends full-MTU first datagrams with the
+// offline magic at offset 32.
 package raknet
 
 import "github.com/netsift/netsift/dissect"
@@ -61,10 +62,11 @@ func probe(c *dissect.Ctx, dir dissect.Dir, b []byte) dissect.Verdict {
 		return dissect.Match
 	}
 	switch {
-	case b[0] >= 0x80 && b[0] <= 0x8d && frameSet(b):
-		// One tiling datagram can be a coincidence (a DNS query whose id
-		// starts with 0x8X can tile); a second one, or a RakNet port, makes
-		// it RakNet.
+	case b[0] >= 0x84 && b[0] <= 0x8d && frameSet(b):
+		// 0x80–0x83 are RTP's usual first bytes, and a one-frame RTP
+		// packet can tile by chance. One tiling datagram can still be a
+		// coincidence (a DNS query whose id starts with 0x8X can tile); a
+		// second one, or a RakNet port, makes it RakNet.
 		if c.Pkts[0]+c.Pkts[1] >= 2 || isRakPort(c) {
 			return dissect.Match
 		}
