@@ -11,6 +11,7 @@ import (
 	"github.com/netsift/netsift/dissect/ads"
 	"github.com/netsift/netsift/dissect/afp"
 	"github.com/netsift/netsift/dissect/ajp"
+	"github.com/netsift/netsift/dissect/alicloud"
 	"github.com/netsift/netsift/dissect/amongus"
 	"github.com/netsift/netsift/dissect/amqp"
 	"github.com/netsift/netsift/dissect/ansic1222"
@@ -197,6 +198,7 @@ func List() []*dissect.Dissector {
 		bittorrent.DHT,
 		gnutella.Dissector,
 		bitcoin.Dissector,
+		alicloud.Dissector,
 		ethereum.Dissector,
 		smb.SMB1,
 		smb.Dissector,
