@@ -101,6 +101,10 @@ type Emitter interface {
 	// "ssh", …) for the current packet; the event's 5-tuple is oriented by
 	// dir (ToServer: src = client). rec is encoded before Event returns.
 	Event(dir Dir, typ string, rec Record)
+	// ServerName reports a name the server presented for itself (a TLS
+	// certificate's subject CN or subjectAltName). It is not the flow's
+	// host; it names the flow's service when no host name did.
+	ServerName(name []byte)
 	// Resolved tells the engine a DNS answer mapped name to addr, so later
 	// flows towards addr can be named (and given a service) even when they
 	// show no name themselves.
@@ -164,6 +168,10 @@ type Dissector struct {
 	// New creates the parser for a matched flow; nil when identification is
 	// all this dissector does.
 	New func() Parser
+	// Hosts says the protocol's parser names flows (Emitter.Host: SNI,
+	// HTTP Host, DNS query…). A policy with host rules waits for that name
+	// on such flows; on others it decides as soon as the flow is identified.
+	Hosts bool
 	// Carrier marks a protocol that only sets a flow up for another (STUN
 	// before DTLS or SRTP): when its parser calls Emitter.Upgrade, the flow
 	// takes the new protocol's name. Without it the flow keeps its name

@@ -11,6 +11,7 @@ import (
 	"github.com/netsift/netsift/decode"
 	"github.com/netsift/netsift/dissect"
 	"github.com/netsift/netsift/flow"
+	"github.com/netsift/netsift/policy"
 	"github.com/netsift/netsift/stream"
 )
 
@@ -47,6 +48,10 @@ type Config struct {
 	DNSCacheSize int
 	// NoFlowEvents suppresses flow events (other events are still written).
 	NoFlowEvents bool
+	// Policy, when set, returns the policy in force; it is called for every
+	// decision, so a reload (an atomic swap behind it) applies to the next
+	// decision while flows already decided keep their verdict.
+	Policy func() *policy.Policy
 }
 
 // Validate checks the configuration.

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"net/netip"
 	"strings"
 	"sync"
@@ -23,7 +24,15 @@ var _ dissect.Emitter = (*emitter)(nil)
 func (m *emitter) Host(name []byte) {
 	st := &m.e.State
 	name = trimHost(name)
-	if len(name) == 0 || st.host != "" {
+	if len(name) == 0 {
+		return
+	}
+	if m.w.e.cfg.Policy != nil && !(len(name) == len(st.pol.curHost) && strings.EqualFold(st.pol.curHost, string(name))) {
+		// The policy sees every name (each DNS query is decided).
+		st.pol.curHost = strings.ToLower(string(name))
+		st.pol.hostNew = true
+	}
+	if st.host != "" {
 		return
 	}
 	st.host = strings.ToLower(string(name))
@@ -31,6 +40,20 @@ func (m *emitter) Host(name []byte) {
 		if n, c, ok := s.ByHost(name); ok {
 			st.service, st.category = n, c
 		}
+	}
+}
+
+// ServerName names the service from a server-presented name when nothing
+// else did ("*.world.waze.com" → Waze).
+func (m *emitter) ServerName(name []byte) {
+	st := &m.e.State
+	s := m.w.e.cfg.Services
+	if st.service != "" || s == nil {
+		return
+	}
+	name = bytes.TrimPrefix(trimHost(name), []byte("*."))
+	if n, c, ok := s.ByHost(name); ok {
+		st.service, st.category = n, c
 	}
 }
 

@@ -101,6 +101,9 @@ func (w *worker) flowEnd(e *entry, why flow.End) {
 		}
 	}
 	w.stats.addFlow(w.e.appName(st), w.e.appProto(st), e.Key.Proto, st)
+	if st.pol.decided {
+		w.stats.addRuleFlow(st.pol.dec.Rule, st.pol.dec.Action.String(), st)
+	}
 	if !w.e.cfg.NoFlowEvents {
 		w.flowEvent(e, why)
 	}
@@ -212,6 +215,10 @@ func (w *worker) netsiftObject(e *entry) {
 	}
 	for _, m := range st.meta {
 		ww.KString(m.k, m.v)
+	}
+	if st.pol.decided {
+		ww.Key("policy")
+		writeDecision(ww, &st.pol.dec)
 	}
 	ww.ObjEnd()
 }

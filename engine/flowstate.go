@@ -65,6 +65,7 @@ type flowState struct {
 	category  string
 	meta      []metaKV
 	anomalies uint32
+	pol       polState
 	started   bool // first packet processed (state initialised)
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/netsift/netsift/decode"
+	"github.com/netsift/netsift/policy"
 )
 
 // AppStats counts one application's flows.
@@ -29,6 +30,8 @@ type Stats struct {
 	appAnom      map[string]uint64
 	apps         map[string]*AppStats
 	eveApps      map[string]uint64 // Suricata's stats.app_layer.flow keys
+	rules        map[string]*RuleStats
+	decisions    map[string]uint64 // by action
 	flows        uint64
 	evicted      uint64
 	peakFlows    int
@@ -38,6 +41,36 @@ func (s *Stats) init() {
 	s.appAnom = map[string]uint64{}
 	s.apps = map[string]*AppStats{}
 	s.eveApps = map[string]uint64{}
+	s.rules = map[string]*RuleStats{}
+	s.decisions = map[string]uint64{}
+}
+
+// RuleStats counts the flows a policy rule decided.
+type RuleStats struct {
+	Action                string
+	Flows, Packets, Bytes uint64
+}
+
+func (s *Stats) addDecision(d *policy.Decision) { s.decisions[d.Action.String()]++ }
+
+func (s *Stats) addRuleFlow(rule, action string, st *flowState) {
+	r := s.rules[rule]
+	if r == nil {
+		r = &RuleStats{Action: action}
+		s.rules[rule] = r
+	}
+	r.Flows++
+	r.Packets += st.pkts[0] + st.pkts[1]
+	r.Bytes += st.bytes[0] + st.bytes[1]
+}
+
+// Rules returns per-rule counters (flows whose final verdict the rule gave).
+func (s *Stats) Rules() map[string]RuleStats {
+	out := make(map[string]RuleStats, len(s.rules))
+	for k, v := range s.rules {
+		out[k] = *v
+	}
+	return out
 }
 
 // eveFlowKeys are the stats.app_layer.flow counters Suricata's schema
@@ -110,6 +143,19 @@ func (s *Stats) merge(o *Stats) {
 	}
 	for k, v := range o.appAnom {
 		s.appAnom[k] += v
+	}
+	for k, v := range o.rules {
+		r := s.rules[k]
+		if r == nil {
+			r = &RuleStats{Action: v.Action}
+			s.rules[k] = r
+		}
+		r.Flows += v.Flows
+		r.Packets += v.Packets
+		r.Bytes += v.Bytes
+	}
+	for k, v := range o.decisions {
+		s.decisions[k] += v
 	}
 	for k, v := range o.eveApps {
 		s.eveApps[k] += v
@@ -197,6 +243,13 @@ func (s *Stats) WriteSummary(out io.Writer, elapsed time.Duration, readBytes int
 		fmt.Fprintf(out, "anomalies: %s\n", strings.Join(parts, " "))
 	} else {
 		fmt.Fprintln(out, "anomalies: none")
+	}
+	if len(s.rules) > 0 {
+		fmt.Fprintf(out, "\n%-28s %-9s %10s %12s %14s\n", "policy rule", "action", "flows", "packets", "bytes")
+		for _, k := range sortedKeys(s.rules) {
+			r := s.rules[k]
+			fmt.Fprintf(out, "%-28s %-9s %10d %12d %14d\n", k, r.Action, r.Flows, r.Packets, r.Bytes)
+		}
 	}
 	secs := elapsed.Seconds()
 	if secs > 0 {

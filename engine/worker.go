@@ -8,6 +8,7 @@ import (
 	"github.com/netsift/netsift/dissect"
 	"github.com/netsift/netsift/event"
 	"github.com/netsift/netsift/flow"
+	"github.com/netsift/netsift/policy"
 	"github.com/netsift/netsift/stream"
 )
 
@@ -41,8 +42,9 @@ func newWorker(e *Engine, id int) *worker {
 	return w
 }
 
-// handle processes one decoded packet.
-func (w *worker) handle(p *decode.Packet) {
+// handle processes one decoded packet; with a policy it returns the
+// packet's verdict.
+func (w *worker) handle(p *decode.Packet) (v Verdict) {
 	w.now = p.Time
 	if p.Time.Sub(w.lastExpire) >= time.Second || p.Time.Before(w.lastExpire) {
 		w.lastExpire = p.Time
@@ -68,6 +70,13 @@ func (w *worker) handle(p *decode.Packet) {
 	st.seen[dir][1] = p.Time
 	w.stats.pkts++
 	w.stats.bytes += uint64(p.Length)
+	v.Action = policy.Allow
+	if st.pol.blocked {
+		// Fast path of a blocked flow: no DPI.
+		v.Action, v.Final, v.Decision, v.Proto, v.App = policy.Drop, true, &st.pol.dec, e.Key.Proto, w.e.appName(st)
+		return v
+	}
+	st.pol.hostNew = false
 
 	switch p.Proto {
 	case decode.ProtoTCP:
@@ -78,7 +87,11 @@ func (w *worker) handle(p *decode.Packet) {
 			w.payload(e, st, dir, p.Payload)
 		}
 	}
+	if w.e.cfg.Policy != nil {
+		w.decide(e, st, &v)
+	}
 	w.flushOut(false)
+	return v
 }
 
 func (w *worker) initFlow(e *entry, p *decode.Packet, swapped bool) {

@@ -27,6 +27,7 @@ func main() {
 	}
 	root.AddCommand(readCmd())
 	root.AddCommand(protocolsCmd())
+	root.AddCommand(inlineCmd())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "netsift:", err)
 		var ee *exitError

@@ -28,6 +28,7 @@ func readCmd() *cobra.Command {
 		maxFlows  int
 		noService bool
 		cpuProf   string
+		polPath   string
 	)
 	cmd := &cobra.Command{
 		Use:   "read [flags] CAPTURE...",
@@ -67,6 +68,16 @@ the error names the file and byte offset); 2 usage error or unreadable input.`,
 			cfg.Flow.MaxFlows = maxFlows
 			if !noService {
 				cfg.Services = serviceTable()
+			}
+			if polPath != "" {
+				h, err := loadPolicy(polPath)
+				if err != nil {
+					return &exitError{2, err}
+				}
+				cfg.Policy = h.Get
+				if !quiet {
+					printListStats(h.Get(), func(f string, a ...any) { fmt.Fprintf(os.Stderr, "netsift: "+f+"\n", a...) })
+				}
 			}
 			eng, err := engine.New(cfg)
 			if err != nil {
@@ -157,6 +168,7 @@ the error names the file and byte offset); 2 usage error or unreadable input.`,
 	f.BoolVar(&noFlow, "no-flow-events", false, "do not write flow events")
 	f.IntVar(&maxFlows, "max-flows", 0, "flow table cap per worker (0: default 262144); the least recently seen flow is evicted")
 	f.BoolVar(&noService, "no-services", false, "do not name services from host names and addresses")
+	f.StringVar(&polPath, "policy", "", "dry-run the policy `FILE`: write policy events and a summary per rule of what would have been blocked")
 	f.StringVar(&cpuProf, "cpuprofile", "", "write a Go CPU profile to `FILE` (for go tool pprof)")
 	return cmd
 }

@@ -12,6 +12,7 @@ import (
 // Dissector identifies collectd (nDPI "collectd") on UDP and reports the
 // sending host's name (the "host" part).
 var Dissector = &dissect.Dissector{
+	Hosts:     true,
 	Name:      "collectd",
 	Transport: dissect.UDP,
 	Ports:     []uint16{25826},

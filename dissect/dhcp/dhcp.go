@@ -12,6 +12,7 @@ import (
 
 // Dissector is the DHCP dissector.
 var Dissector = &dissect.Dissector{
+	Hosts:     true,
 	Name:      "dhcp",
 	EVE:       "dhcp",
 	Transport: dissect.UDP,

@@ -162,6 +162,7 @@ type Recorder struct {
 	Anomalies []string
 	MetaKV    map[string]string
 	Upgraded  string
+	Servers   []string
 }
 
 var _ dissect.Emitter = (*Recorder)(nil)
@@ -188,7 +189,8 @@ func (r *Recorder) Meta(key string, value []byte) {
 	}
 	r.MetaKV[key] = string(value)
 }
-func (r *Recorder) Upgrade(proto string) { r.Upgraded = proto }
+func (r *Recorder) Upgrade(proto string)   { r.Upgraded = proto }
+func (r *Recorder) ServerName(name []byte) { r.Servers = append(r.Servers, string(name)) }
 
 // Result is what Run saw.
 type Result struct {

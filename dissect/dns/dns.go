@@ -22,6 +22,7 @@ import (
 
 // Dissector is unicast DNS over UDP and TCP (EVE "dns").
 var Dissector = &dissect.Dissector{
+	Hosts:     true,
 	Name:      "dns",
 	EVE:       "dns",
 	Transport: dissect.Both,
@@ -34,6 +35,7 @@ var Dissector = &dissect.Dissector{
 // it writes no EVE events; it reports query names as hosts and A/AAAA
 // answers as resolutions.
 var MDNS = &dissect.Dissector{
+	Hosts:     true,
 	Name:      "mdns",
 	Transport: dissect.UDP,
 	Ports:     []uint16{5353},
@@ -44,6 +46,7 @@ var MDNS = &dissect.Dissector{
 // LLMNR is Link-Local Multicast Name Resolution on UDP port 5355 (sent to
 // 224.0.0.252 or ff02::1:3, answered by unicast).
 var LLMNR = &dissect.Dissector{
+	Hosts:     true,
 	Name:      "llmnr",
 	Transport: dissect.UDP,
 	Ports:     []uint16{5355},

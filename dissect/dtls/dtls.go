@@ -14,6 +14,7 @@ import (
 
 // Dissector is DTLS over UDP (nDPI "DTLS").
 var Dissector = &dissect.Dissector{
+	Hosts:     true,
 	Name:      "dtls",
 	Transport: dissect.UDP,
 	Ports:     []uint16{443, 4433, 5061, 5684, 5349, 3391, 4740, 8443},

@@ -14,6 +14,7 @@ import (
 // SERVER_NAME when there is none) as the flow's host, and HTTP_USER_AGENT
 // as "user_agent" metadata.
 var Dissector = &dissect.Dissector{
+	Hosts:     true,
 	Name:      "fastcgi",
 	Transport: dissect.TCP,
 	Ports:     []uint16{9000},

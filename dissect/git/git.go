@@ -11,6 +11,7 @@ import (
 
 // Dissector is the git:// protocol over TCP (nDPI "Git").
 var Dissector = &dissect.Dissector{
+	Hosts:     true,
 	Name:      "git",
 	Transport: dissect.TCP,
 	Ports:     []uint16{9418},

@@ -16,6 +16,7 @@ import (
 // Dissector is HTTP/1.x (EVE "http"; nDPI "HTTP", "HTTP_Proxy",
 // "HTTP_Connect").
 var Dissector = &dissect.Dissector{
+	Hosts:     true,
 	Name:      "http",
 	EVE:       "http",
 	Transport: dissect.TCP,

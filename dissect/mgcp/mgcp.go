@@ -11,6 +11,7 @@ import (
 // the first command's endpoint name ("aaln/1@gw.example.net" →
 // "gw.example.net") as the flow's host.
 var Dissector = &dissect.Dissector{
+	Hosts:     true,
 	Name:      "mgcp",
 	Transport: dissect.UDP,
 	Ports:     []uint16{2427, 2727},

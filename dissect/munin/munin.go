@@ -11,6 +11,7 @@ import (
 
 // Dissector identifies munin (nDPI "Munin") on TCP.
 var Dissector = &dissect.Dissector{
+	Hosts:     true,
 	Name:      "munin",
 	Transport: dissect.TCP,
 	Ports:     []uint16{4949},

@@ -14,6 +14,7 @@ import (
 // Dissector is NetBIOS NS/DGM over UDP and the session setup over TCP
 // (nDPI "NetBIOS").
 var Dissector = &dissect.Dissector{
+	Hosts:     true,
 	Name:      "netbios",
 	Transport: dissect.Both,
 	Ports:     []uint16{137, 138, 139},

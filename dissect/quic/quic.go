@@ -16,6 +16,7 @@ import (
 
 // Dissector is QUIC over UDP (nDPI "QUIC").
 var Dissector = &dissect.Dissector{
+	Hosts:     true,
 	Name:      "quic",
 	EVE:       "quic",
 	Transport: dissect.UDP,

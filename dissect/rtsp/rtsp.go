@@ -11,6 +11,7 @@ import (
 
 // Dissector is RTSP over TCP (nDPI "RTSP").
 var Dissector = &dissect.Dissector{
+	Hosts:     true,
 	Name:      "rtsp",
 	Transport: dissect.TCP,
 	Ports:     []uint16{554, 8554},

@@ -17,6 +17,7 @@ import (
 
 // Dissector identifies SD-RTN and reports the edge host name.
 var Dissector = &dissect.Dissector{
+	Hosts:     true,
 	Name:      "sdrtn",
 	Transport: dissect.UDP,
 	Ports:     []uint16{8130, 8443},

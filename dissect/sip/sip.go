@@ -17,6 +17,7 @@ import (
 
 // Dissector is the SIP dissector; Suricata's app_proto is "sip".
 var Dissector = &dissect.Dissector{
+	Hosts:     true,
 	Name:      "sip",
 	EVE:       "sip",
 	Transport: dissect.Both,

@@ -17,6 +17,7 @@ func (nopEmitter) Resolved([]byte, netip.Addr)               {}
 func (nopEmitter) Anomaly(string)                            {}
 func (nopEmitter) Meta(string, []byte)                       {}
 func (nopEmitter) Upgrade(string)                            {}
+func (nopEmitter) ServerName([]byte)                         {}
 
 // TestFeedAllocs checks that a command/reply round trip allocates nothing
 // once the parser's buffers have grown (STYLE.md §4).

@@ -12,6 +12,7 @@ import (
 
 // Dissector identifies SOAP (nDPI "SOAP") on TCP.
 var Dissector = &dissect.Dissector{
+	Hosts:     true,
 	Name:      "soap",
 	Transport: dissect.TCP,
 	Probe:     probe,

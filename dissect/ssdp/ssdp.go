@@ -12,6 +12,7 @@ import (
 
 // Dissector is the SSDP dissector.
 var Dissector = &dissect.Dissector{
+	Hosts:     true,
 	Name:      "ssdp",
 	Transport: dissect.UDP,
 	Ports:     []uint16{1900},

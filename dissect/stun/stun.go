@@ -16,6 +16,7 @@ import (
 
 // Dissector is the STUN/TURN dissector.
 var Dissector = &dissect.Dissector{
+	Hosts:     true,
 	Name:      "stun",
 	Transport: dissect.Both,
 	Ports:     []uint16{3478, 3479, 5349, 19302},

@@ -11,6 +11,7 @@ import (
 
 // Dissector identifies TDS (nDPI "MsSQL-TDS") on TCP.
 var Dissector = &dissect.Dissector{
+	Hosts:     true,
 	Name:      "tds",
 	Transport: dissect.TCP,
 	Ports:     []uint16{1433, 1434},

@@ -2,6 +2,7 @@ package tls
 
 import (
 	"encoding/binary"
+	"strings"
 
 	"github.com/netsift/netsift/dissect"
 	"github.com/netsift/netsift/dissect/internal/tlshello"
@@ -258,6 +259,16 @@ func (p *parser) message(c *dissect.Ctx, dir dissect.Dir, typ byte, body []byte)
 				c.Emit.Anomaly("tls.bad_certificate")
 			}
 			r.cert = ci
+			// Certificate names name the service of a flow without SNI.
+			if cn := commonName(ci.Subject); cn != "" {
+				c.Emit.ServerName([]byte(cn))
+			}
+			for i, n := range ci.DNSNames {
+				if i == 8 {
+					break
+				}
+				c.Emit.ServerName([]byte(n))
+			}
 		}
 	case tlshello.TypeServerHelloDone:
 		if dir == dissect.ToClient {
@@ -375,3 +386,13 @@ func (p *parser) Gap(c *dissect.Ctx, dir dissect.Dir, n int) {
 // Close implements dissect.Parser: a flow that ended before the handshake
 // completed still gets its event.
 func (p *parser) Close(c *dissect.Ctx) { p.emit(c) }
+
+// commonName returns the CN of a "C=US, O=…, CN=name" subject.
+func commonName(subject string) string {
+	for _, part := range strings.Split(subject, ", ") {
+		if v, ok := strings.CutPrefix(part, "CN="); ok {
+			return v
+		}
+	}
+	return ""
+}

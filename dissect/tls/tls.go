@@ -15,6 +15,7 @@ import (
 
 // Dissector is TLS over TCP (nDPI "TLS").
 var Dissector = &dissect.Dissector{
+	Hosts:     true,
 	Name:      "tls",
 	EVE:       "tls",
 	Transport: dissect.TCP,

@@ -285,6 +285,7 @@ func (nopEmitter) Resolved([]byte, netip.Addr)               {}
 func (nopEmitter) Anomaly(string)                            {}
 func (nopEmitter) Meta(string, []byte)                       {}
 func (nopEmitter) Upgrade(string)                            {}
+func (nopEmitter) ServerName([]byte)                         {}
 
 func parseCert(der []byte) (string, bool) {
 	ci, ok := tlshello.ParseCertificate(der)

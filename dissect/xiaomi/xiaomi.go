@@ -17,6 +17,7 @@ import (
 // (field 7, "host:port", without the port) as the flow's host and the
 // device model (field 2) as "user_agent" metadata.
 var Dissector = &dissect.Dissector{
+	Hosts:     true,
 	Name:      "xiaomi",
 	Transport: dissect.TCP,
 	Ports:     []uint16{5222, 5223},

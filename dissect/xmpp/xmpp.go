@@ -12,6 +12,7 @@ import (
 
 // Dissector is XMPP over TCP (nDPI "Jabber").
 var Dissector = &dissect.Dissector{
+	Hosts:     true,
 	Name:      "xmpp",
 	Transport: dissect.TCP,
 	Ports:     []uint16{5222, 5269},
