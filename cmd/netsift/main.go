@@ -28,6 +28,7 @@ func main() {
 	root.AddCommand(readCmd())
 	root.AddCommand(protocolsCmd())
 	root.AddCommand(inlineCmd())
+	root.AddCommand(rulesCmd())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "netsift:", err)
 		var ee *exitError
