@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -504,5 +505,82 @@ rules:
 				t.Errorf("policy %d facts %d: %v allocs per Decide", j, i, n)
 			}
 		}
+	}
+}
+
+// TestDomainSetLarge exercises the filter + fingerprint form of a large
+// set against the exact map of a small one.
+func TestDomainSetLarge(t *testing.T) {
+	big := newDomainSet("big", 0)
+	for i := 0; i < 3*smallDomainSet; i++ {
+		big.add(fmt.Sprintf("n%d.example", i))
+	}
+	big.add("example.com")
+	big.add("deep.a.b.example.net")
+	big.finish()
+	if big.small != nil || big.fps == nil {
+		t.Fatal("large set kept its map")
+	}
+	cases := map[string]string{
+		"n1.example":             "n1.example",
+		"www.n12287.example":     "n12287.example",
+		"n12288.example":         "",
+		"www.example.com":        "example.com",
+		"notexample.com":         "",
+		"x.deep.a.b.example.net": "deep.a.b.example.net",
+		"a.b.example.net":        "",
+		"example":                "",
+	}
+	for host, want := range cases {
+		got, ok := big.lookup(host)
+		if got != want || ok != (want != "") {
+			t.Errorf("lookup(%q) = %q, %v; want %q", host, got, ok, want)
+		}
+	}
+	if big.n != 3*smallDomainSet+2 {
+		t.Errorf("n = %d", big.n)
+	}
+}
+
+// TestConcurrentDecide runs Decide from several goroutines (go test -race).
+func TestConcurrentDecide(t *testing.T) {
+	p := mustLoad(t, "testdata/policy.yaml")
+	done := make(chan bool)
+	for g := 0; g < 4; g++ {
+		go func() {
+			f := tcp("198.18.0.5", "198.51.100.9", 443)
+			h := Facts{Src: f.Src, Dst: netip.MustParseAddr("203.0.113.80"), DstPort: 443, Proto: 6, App: "tls", Host: "www.example.com"}
+			ok := true
+			for i := 0; i < 1000; i++ {
+				ok = ok && p.Decide(&f).Rule == "no-bad-nets" && p.Decide(&h).Rule == "block-sites"
+			}
+			done <- ok
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if !<-done {
+			t.Error("wrong decision under concurrency")
+		}
+	}
+}
+
+// TestPendingLog: a log rule waiting for the host holds the decision too,
+// so Logged is exact once Final.
+func TestPendingLog(t *testing.T) {
+	p := mustParse(t, `
+rules:
+  - {id: log-net, match: {dst: 203.0.113.0/24}, action: log}
+  - {id: log-host, match: {host: watch.example}, action: log}
+  - {id: block, match: {dst: 203.0.113.0/24}, action: drop}
+`)
+	f := tcp("192.0.2.1", "203.0.113.9", 443)
+	d := p.Decide(&f)
+	if d.Final || d.Action != Allow || d.Rule != "default" || !reflect.DeepEqual(d.Logged, []string{"log-net"}) {
+		t.Errorf("pending: %+v", d)
+	}
+	f.Host = "a.watch.example"
+	d = p.Decide(&f)
+	if !d.Final || d.Action != Drop || !reflect.DeepEqual(d.Logged, []string{"log-net", "log-host"}) {
+		t.Errorf("final: %+v", d)
 	}
 }
