@@ -247,3 +247,17 @@ func Run(d *dissect.Dissector, f *Flow) Result {
 	p.Close(c)
 	return Result{v, rec}
 }
+
+// Nop is an Emitter that discards everything, so allocation tests count
+// only the parser's own allocations.
+type Nop struct{}
+
+var _ dissect.Emitter = Nop{}
+
+func (Nop) Host([]byte)                               {}
+func (Nop) Event(dissect.Dir, string, dissect.Record) {}
+func (Nop) Resolved([]byte, netip.Addr)               {}
+func (Nop) Anomaly(string)                            {}
+func (Nop) Meta(string, []byte)                       {}
+func (Nop) Upgrade(string)                            {}
+func (Nop) ServerName([]byte)                         {}

@@ -1,28 +1,16 @@
 package ftp
 
 import (
-	"net/netip"
 	"testing"
 
 	"github.com/netsift/netsift/dissect"
+	"github.com/netsift/netsift/dissect/dissecttest"
 )
-
-// nopEmitter discards everything, so that only the parser's own
-// allocations are counted.
-type nopEmitter struct{}
-
-func (nopEmitter) Host([]byte)                               {}
-func (nopEmitter) Event(dissect.Dir, string, dissect.Record) {}
-func (nopEmitter) Resolved([]byte, netip.Addr)               {}
-func (nopEmitter) Anomaly(string)                            {}
-func (nopEmitter) Meta(string, []byte)                       {}
-func (nopEmitter) Upgrade(string)                            {}
-func (nopEmitter) ServerName([]byte)                         {}
 
 // TestFeedAllocs checks that a command/reply round trip allocates nothing
 // once the parser's buffers have grown (STYLE.md §4).
 func TestFeedAllocs(t *testing.T) {
-	c := &dissect.Ctx{Proto: 6, Emit: nopEmitter{}}
+	c := &dissect.Ctx{Proto: 6, Emit: dissecttest.Nop{}}
 	p := Dissector.New()
 	cmd, rep := []byte("CWD /pub\r\n"), []byte("250 Directory successfully changed.\r\n")
 	round := func() {

@@ -7,6 +7,7 @@ package ftp
 
 import (
 	"bytes"
+	"github.com/netsift/netsift/dissect/internal/textline"
 
 	"github.com/netsift/netsift/dissect"
 	"github.com/netsift/netsift/event"
@@ -42,16 +43,16 @@ func probe(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Verdict {
 		if len(line) < 4 || string(line[:3]) != "220" || (line[3] != ' ' && line[3] != '-') {
 			return dissect.NoMatch
 		}
-		if containsFold(line, "SMTP") {
+		if textline.ContainsFold(line, "SMTP") {
 			return dissect.NoMatch
 		}
-		if containsFold(line, "FTP") || onPort {
+		if textline.ContainsFold(line, "FTP") || onPort {
 			return dissect.Match
 		}
 		// Let the client's first command decide.
 		return dissect.NeedMore
 	}
-	if hasPrefixFold(line, "USER ") || hasPrefixFold(line, "AUTH TLS") || hasPrefixFold(line, "AUTH SSL") || hasPrefixFold(line, "FEAT") {
+	if textline.HasPrefixFold(line, "USER ") || textline.HasPrefixFold(line, "AUTH TLS") || textline.HasPrefixFold(line, "AUTH SSL") || textline.HasPrefixFold(line, "FEAT") {
 		if onPort || c.Pkts[dissect.ToClient] > 0 {
 			return dissect.Match
 		}
@@ -67,7 +68,7 @@ const maxReplies = 8
 // reply_received), watches for AUTH TLS and its 234 reply, and reports the
 // user. Buffers are per flow and reused.
 type parser struct {
-	l        [2]lines
+	l        [2]textline.Lines
 	tlsAsked bool
 	upgraded bool
 
@@ -104,7 +105,7 @@ func (p *parser) command(c *dissect.Ctx, line []byte) {
 	}
 	p.cmd = append(p.cmd[:0], cmd...)
 	for i, b := range p.cmd {
-		p.cmd[i] = upper(b)
+		p.cmd[i] = textline.Upper(b)
 	}
 	p.arg = append(p.arg[:0], arg...)
 	p.pending = true
@@ -259,12 +260,12 @@ func (r *record) AppendEVE(w *event.Writer) {
 var _ dissect.Parser = (*parser)(nil)
 
 func (p *parser) Feed(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Status {
-	p.l[dir].each(c, data, func(line []byte) bool {
+	p.l[dir].Each(c, anomalyLong, data, func(line []byte) bool {
 		if dir == dissect.ToServer {
 			switch {
-			case hasPrefixFold(line, "AUTH TLS") || hasPrefixFold(line, "AUTH SSL"):
+			case textline.HasPrefixFold(line, "AUTH TLS") || textline.HasPrefixFold(line, "AUTH SSL"):
 				p.tlsAsked = true
-			case hasPrefixFold(line, "USER ") && len(line) > 5:
+			case textline.HasPrefixFold(line, "USER ") && len(line) > 5:
 				c.Emit.Meta("ftp_user", line[5:])
 			}
 			p.command(c, line)
@@ -287,75 +288,5 @@ func (p *parser) Feed(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Stat
 	return dissect.Continue
 }
 
-func (p *parser) Gap(c *dissect.Ctx, dir dissect.Dir, n int) { p.l[dir].buf = p.l[dir].buf[:0] }
+func (p *parser) Gap(c *dissect.Ctx, dir dissect.Dir, n int) { p.l[dir].Reset() }
 func (p *parser) Close(c *dissect.Ctx)                       { p.flush(c) }
-
-// lines splits one direction's byte stream into lines (without CR LF),
-// buffering a partial line up to maxLine bytes.
-type lines struct{ buf []byte }
-
-const maxLine = 4096
-
-// each calls fn for every complete line in data; fn returns false to stop.
-// It reports false when fn stopped.
-func (l *lines) each(c *dissect.Ctx, data []byte, fn func(line []byte) bool) bool {
-	for len(data) > 0 {
-		i := bytes.IndexByte(data, '\n')
-		if i < 0 {
-			if len(l.buf)+len(data) > maxLine {
-				c.Emit.Anomaly(anomalyLong)
-				l.buf = l.buf[:0]
-			} else {
-				l.buf = append(l.buf, data...)
-			}
-			return true
-		}
-		line := data[:i]
-		if len(l.buf) > 0 {
-			if len(l.buf)+i > maxLine {
-				c.Emit.Anomaly(anomalyLong)
-				l.buf = l.buf[:0]
-				data = data[i+1:]
-				continue
-			}
-			l.buf = append(l.buf, line...)
-			line = l.buf
-		}
-		data = data[i+1:]
-		ok := fn(bytes.TrimRight(line, "\r"))
-		l.buf = l.buf[:0]
-		if !ok {
-			return false
-		}
-	}
-	return true
-}
-
-func upper(b byte) byte {
-	if b >= 'a' && b <= 'z' {
-		return b - 32
-	}
-	return b
-}
-
-// hasPrefixFold reports whether s starts with p (p upper-case ASCII).
-func hasPrefixFold(s []byte, p string) bool {
-	if len(s) < len(p) {
-		return false
-	}
-	for i := 0; i < len(p); i++ {
-		if upper(s[i]) != p[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func containsFold(s []byte, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if hasPrefixFold(s[i:], sub) {
-			return true
-		}
-	}
-	return false
-}

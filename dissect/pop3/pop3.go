@@ -5,6 +5,7 @@ package pop3
 
 import (
 	"bytes"
+	"github.com/netsift/netsift/dissect/internal/textline"
 
 	"github.com/netsift/netsift/dissect"
 	"github.com/netsift/netsift/event"
@@ -37,7 +38,7 @@ func probe(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Verdict {
 	}
 	line := data[:i]
 	if dir == dissect.ToClient {
-		if hasPrefixFold(line, "+OK") && (len(line) == 3 || line[3] == ' ' || line[3] == '\r') {
+		if textline.HasPrefixFold(line, "+OK") && (len(line) == 3 || line[3] == ' ' || line[3] == '\r') {
 			return dissect.Match
 		}
 		return dissect.NoMatch
@@ -47,7 +48,7 @@ func probe(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Verdict {
 		return dissect.NoMatch
 	}
 	for _, k := range commands {
-		if hasPrefixFold(line, k) {
+		if textline.HasPrefixFold(line, k) {
 			return dissect.Match
 		}
 	}
@@ -64,7 +65,7 @@ var masked = []byte("xxxxxxxx")
 // multi-line response bodies, reports the user, and hands the flow to TLS
 // after STLS is answered +OK. Buffers are per flow and reused.
 type parser struct {
-	l        [2]lines
+	l        [2]textline.Lines
 	tlsAsked bool
 	upgraded bool
 
@@ -122,7 +123,7 @@ func (p *parser) request(c *dissect.Ctx, line []byte) {
 	}
 	p.cmd = append(p.cmd[:0], cmd...)
 	for i, x := range p.cmd {
-		p.cmd[i] = upper(x)
+		p.cmd[i] = textline.Upper(x)
 	}
 	for len(f) > 0 && p.nargs < maxArgs {
 		a := f
@@ -155,8 +156,8 @@ func (p *parser) response(c *dissect.Ctx, line []byte) bool {
 		}
 		return true
 	}
-	ok := hasPrefixFold(line, "+OK")
-	if !ok && !hasPrefixFold(line, "-ERR") {
+	ok := textline.HasPrefixFold(line, "+OK")
+	if !ok && !textline.HasPrefixFold(line, "-ERR") {
 		// "+ <challenge>" during AUTH (RFC 5034): the answer is SASL data.
 		p.sasl = len(line) > 0 && line[0] == '+'
 		return true
@@ -179,7 +180,7 @@ func (p *parser) response(c *dissect.Ctx, line []byte) bool {
 }
 
 func (p *parser) Feed(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Status {
-	p.l[dir].each(c, data, func(line []byte) bool {
+	p.l[dir].Each(c, anomalyLong, data, func(line []byte) bool {
 		if dir == dissect.ToServer {
 			p.request(c, line)
 			return true
@@ -224,75 +225,5 @@ func (r *record) AppendEVE(w *event.Writer) {
 	w.ObjEnd()
 }
 
-func (p *parser) Gap(c *dissect.Ctx, dir dissect.Dir, n int) { p.l[dir].buf = p.l[dir].buf[:0] }
+func (p *parser) Gap(c *dissect.Ctx, dir dissect.Dir, n int) { p.l[dir].Reset() }
 func (p *parser) Close(c *dissect.Ctx)                       { p.flush(c) }
-
-// lines splits one direction's byte stream into lines (without CR LF),
-// buffering a partial line up to maxLine bytes.
-type lines struct{ buf []byte }
-
-const maxLine = 4096
-
-// each calls fn for every complete line in data; fn returns false to stop.
-// It reports false when fn stopped.
-func (l *lines) each(c *dissect.Ctx, data []byte, fn func(line []byte) bool) bool {
-	for len(data) > 0 {
-		i := bytes.IndexByte(data, '\n')
-		if i < 0 {
-			if len(l.buf)+len(data) > maxLine {
-				c.Emit.Anomaly(anomalyLong)
-				l.buf = l.buf[:0]
-			} else {
-				l.buf = append(l.buf, data...)
-			}
-			return true
-		}
-		line := data[:i]
-		if len(l.buf) > 0 {
-			if len(l.buf)+i > maxLine {
-				c.Emit.Anomaly(anomalyLong)
-				l.buf = l.buf[:0]
-				data = data[i+1:]
-				continue
-			}
-			l.buf = append(l.buf, line...)
-			line = l.buf
-		}
-		data = data[i+1:]
-		ok := fn(bytes.TrimRight(line, "\r"))
-		l.buf = l.buf[:0]
-		if !ok {
-			return false
-		}
-	}
-	return true
-}
-
-func upper(b byte) byte {
-	if b >= 'a' && b <= 'z' {
-		return b - 32
-	}
-	return b
-}
-
-// hasPrefixFold reports whether s starts with p (p upper-case ASCII).
-func hasPrefixFold(s []byte, p string) bool {
-	if len(s) < len(p) {
-		return false
-	}
-	for i := 0; i < len(p); i++ {
-		if upper(s[i]) != p[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func containsFold(s []byte, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if hasPrefixFold(s[i:], sub) {
-			return true
-		}
-	}
-	return false
-}

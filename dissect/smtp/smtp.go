@@ -6,6 +6,7 @@ package smtp
 
 import (
 	"bytes"
+	"github.com/netsift/netsift/dissect/internal/textline"
 
 	"github.com/netsift/netsift/dissect"
 	"github.com/netsift/netsift/event"
@@ -22,35 +23,6 @@ var Dissector = &dissect.Dissector{
 }
 
 var _ dissect.Parser = (*parser)(nil)
-
-func upper(b byte) byte {
-	if b >= 'a' && b <= 'z' {
-		return b - 32
-	}
-	return b
-}
-
-// hasPrefixFold reports whether s starts with p (p upper-case ASCII).
-func hasPrefixFold(s []byte, p string) bool {
-	if len(s) < len(p) {
-		return false
-	}
-	for i := 0; i < len(p); i++ {
-		if upper(s[i]) != p[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func containsFold(s []byte, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if hasPrefixFold(s[i:], sub) {
-			return true
-		}
-	}
-	return false
-}
 
 // probe: the server greeting "220" + SP/'-' decides when it names SMTP
 // (or, lacking that, on a mail port); otherwise the client's first command
@@ -69,7 +41,7 @@ func probe(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Verdict {
 		line = data[:i]
 	}
 	if dir == dissect.ToServer {
-		if hasPrefixFold(line, "EHLO ") || hasPrefixFold(line, "HELO ") {
+		if textline.HasPrefixFold(line, "EHLO ") || textline.HasPrefixFold(line, "HELO ") {
 			return dissect.Match
 		}
 		return dissect.NoMatch
@@ -77,10 +49,10 @@ func probe(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Verdict {
 	if len(line) < 4 || line[0] != '2' || line[1] != '2' || line[2] != '0' || (line[3] != ' ' && line[3] != '-') {
 		return dissect.NoMatch
 	}
-	if containsFold(line, "FTP") {
+	if textline.ContainsFold(line, "FTP") {
 		return dissect.NoMatch
 	}
-	if containsFold(line, "SMTP") || containsFold(line, "MAIL") {
+	if textline.ContainsFold(line, "SMTP") || textline.ContainsFold(line, "MAIL") {
 		return dissect.Match
 	}
 	switch c.Server.Port() {
@@ -165,14 +137,14 @@ func (p *parser) onLine(c *dissect.Ctx, dir dissect.Dir, line []byte) dissect.St
 		return dissect.Continue
 	}
 	switch {
-	case hasPrefixFold(line, "EHLO ") || hasPrefixFold(line, "HELO "):
+	case textline.HasPrefixFold(line, "EHLO ") || textline.HasPrefixFold(line, "HELO "):
 		p.helo = append(p.helo[:0], bytes.TrimSpace(line[5:])...)
 		c.Emit.Meta("smtp_helo", p.helo)
 		p.pending = true
-	case hasPrefixFold(line, "MAIL FROM:"):
+	case textline.HasPrefixFold(line, "MAIL FROM:"):
 		p.from = append(p.from[:0], addr(line[10:])...)
 		p.pending = true
-	case hasPrefixFold(line, "RCPT TO:"):
+	case textline.HasPrefixFold(line, "RCPT TO:"):
 		if p.nrcpt < maxRcpt {
 			if p.nrcpt == len(p.rcpt) {
 				p.rcpt = append(p.rcpt, nil)
@@ -183,18 +155,18 @@ func (p *parser) onLine(c *dissect.Ctx, dir dissect.Dir, line []byte) dissect.St
 			c.Emit.Anomaly("smtp.too_many_recipients")
 		}
 		p.pending = true
-	case hasPrefixFold(line, "DATA") && len(line) == 4:
+	case textline.HasPrefixFold(line, "DATA") && len(line) == 4:
 		p.flush(c)
 		p.inData = true
-	case hasPrefixFold(line, "BDAT "):
+	case textline.HasPrefixFold(line, "BDAT "):
 		// BDAT chunks carry binary data we do not parse; stop here.
 		p.flush(c)
 		return dissect.Done
-	case hasPrefixFold(line, "RSET") || hasPrefixFold(line, "QUIT"):
+	case textline.HasPrefixFold(line, "RSET") || textline.HasPrefixFold(line, "QUIT"):
 		p.flush(c)
-	case hasPrefixFold(line, "STARTTLS"):
+	case textline.HasPrefixFold(line, "STARTTLS"):
 		p.tlsAsked = true
-	case hasPrefixFold(line, "AUTH "):
+	case textline.HasPrefixFold(line, "AUTH "):
 		// AUTH exchanges carry base64 lines from the client; harmless here.
 	}
 	return dissect.Continue
