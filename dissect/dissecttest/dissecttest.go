@@ -261,3 +261,43 @@ func (Nop) Anomaly(string)                            {}
 func (Nop) Meta(string, []byte)                       {}
 func (Nop) Upgrade(string)                            {}
 func (Nop) ServerName([]byte)                         {}
+
+// CheckStartTLS walks a STARTTLS exchange — the server's greeting, the
+// client's request, the server's positive answer — and fails t unless the
+// probe accepts the greeting and the parser hands the flow to "tls" exactly
+// at the answer, returning Done.
+func CheckStartTLS(t testing.TB, d *dissect.Dissector, greeting, request, answer string) {
+	t.Helper()
+	rec := &Recorder{}
+	c := &dissect.Ctx{Proto: 6, Emit: rec}
+	if v := d.Probe(c, dissect.ToClient, []byte(greeting)); v != dissect.Match && v != dissect.NeedMore {
+		t.Fatalf("probe on greeting: %v", v)
+	}
+	p := d.New()
+	p.Feed(c, dissect.ToClient, []byte(greeting))
+	p.Feed(c, dissect.ToServer, []byte(request))
+	if rec.Upgraded != "" {
+		t.Fatal("upgraded before the answer")
+	}
+	if st := p.Feed(c, dissect.ToClient, []byte(answer)); st != dissect.Done || rec.Upgraded != "tls" {
+		t.Fatalf("status %v upgraded %q", st, rec.Upgraded)
+	}
+}
+
+// CheckRoundAllocs fails t if a command (fed in two pieces) and its reply
+// allocate once the parser's buffers have grown (STYLE.md §4).
+func CheckRoundAllocs(t testing.TB, d *dissect.Dissector, cmd, reply string) {
+	t.Helper()
+	c := &dissect.Ctx{Proto: 6, Emit: Nop{}}
+	p := d.New()
+	cb, rb := []byte(cmd), []byte(reply)
+	round := func() {
+		p.Feed(c, dissect.ToServer, cb[:3])
+		p.Feed(c, dissect.ToServer, cb[3:])
+		p.Feed(c, dissect.ToClient, rb)
+	}
+	round()
+	if n := testing.AllocsPerRun(100, round); n != 0 {
+		t.Fatalf("%v allocs per round", n)
+	}
+}

@@ -10,20 +10,10 @@ import (
 // TestUpgrade walks a STARTTLS exchange (RFC example shapes) and expects
 // the hand-over to TLS only after the server's positive answer.
 func TestUpgrade(t *testing.T) {
-	rec := &dissecttest.Recorder{}
-	c := &dissect.Ctx{Proto: 6, Emit: rec}
-	if v := Dissector.Probe(c, dissect.ToClient, []byte("<?xml version='1.0'?><stream:stream from='example.com' id='x' version='1.0'><stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls></stream:features>")); v != dissect.Match && v != dissect.NeedMore {
-		t.Fatalf("probe on greeting: %v", v)
-	}
-	p := Dissector.New()
-	p.Feed(c, dissect.ToClient, []byte("<?xml version='1.0'?><stream:stream from='example.com' id='x' version='1.0'><stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls></stream:features>"))
-	p.Feed(c, dissect.ToServer, []byte("<?xml version='1.0'?><stream:stream to='example.com' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"))
-	if rec.Upgraded != "" {
-		t.Fatal("upgraded before the answer")
-	}
-	if st := p.Feed(c, dissect.ToClient, []byte("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")); st != dissect.Done || rec.Upgraded != "tls" {
-		t.Fatalf("status %v upgraded %q", st, rec.Upgraded)
-	}
+	dissecttest.CheckStartTLS(t, Dissector,
+		"<?xml version='1.0'?><stream:stream from='example.com' id='x' version='1.0'><stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls></stream:features>",
+		"<?xml version='1.0'?><stream:stream to='example.com' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>",
+		"<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")
 }
 
 func TestHost(t *testing.T) {
