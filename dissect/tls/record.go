@@ -53,9 +53,13 @@ func (r *record) AppendEVE(w *event.Writer) {
 	if len(r.sni) > 0 {
 		w.KBytes("sni", r.sni)
 	}
-	if r.shSeen {
+	switch {
+	case r.shSeen:
 		w.KString("version", tlshello.VersionName(r.version))
-	} else {
+	case r.chSeen:
+		// No ServerHello: Suricata (≥ 8.0.3) reports the ClientHello's.
+		w.KString("version", tlshello.VersionName(r.clientVersion))
+	default:
 		w.KString("version", "UNDETERMINED")
 	}
 	if r.certSeen {
