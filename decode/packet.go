@@ -77,7 +77,10 @@ const (
 // resets it on every call; slices point into the frame (or into the
 // decoder's reassembly buffer) and are valid until the next Decode call.
 type Packet struct {
-	Time   time.Time
+	Time time.Time
+	// Frame is the frame's 1-based position in its input, set by the caller
+	// after Decode (Decode leaves it 0); EVE writes it as pcap_cnt.
+	Frame  uint64
 	Length int // bytes on the wire (frame length)
 
 	// VLAN holds up to two 802.1Q/802.1ad tags, outer first; VLANs counts them.

@@ -165,6 +165,7 @@ func (e *Engine) decodeFrame(frame []byte, ci *capture.Info) bool {
 	}
 	p := &e.pkt
 	e.dec.Decode(ci.LinkType, frame, ci.Time, p)
+	p.Frame = e.dstat.frames
 	if ci.Len > p.Length {
 		p.Length = ci.Len
 	}
@@ -189,7 +190,7 @@ func (e *Engine) decodeFrame(frame []byte, ci *capture.Info) bool {
 
 // anomalyEvent writes Suricata's decode anomaly event.
 func (e *Engine) anomalyEvent(p *decode.Packet, ci *capture.Info) {
-	h := event.Header{Time: ci.Time, Type: "anomaly"}
+	h := event.Header{Time: ci.Time, Type: "anomaly", PcapCnt: p.Frame}
 	if p.IPVersion != 0 {
 		h.Src, h.Dst = addrOf(&p.Src, p.IPVersion == 6), addrOf(&p.Dst, p.IPVersion == 6)
 		h.SPort, h.DPort, h.Proto = p.SrcPort, p.DstPort, p.Proto

@@ -21,7 +21,7 @@ func (w *worker) header(e *entry, typ string, dir dissect.Dir) event.Header {
 	if dir == dissect.ToClient {
 		a, b, pa, pb = b, a, pb, pa
 	}
-	h := event.Header{Time: w.now, FlowID: st.id, Type: typ, Src: a, Dst: b, SPort: pa, DPort: pb, Proto: e.Key.Proto}
+	h := event.Header{Time: w.now, FlowID: st.id, PcapCnt: w.frame, Type: typ, Src: a, Dst: b, SPort: pa, DPort: pb, Proto: e.Key.Proto}
 	if st.vlans > 0 {
 		h.VLAN = st.vlan[:st.vlans]
 	}
@@ -118,7 +118,7 @@ func tcpFlagsHex(f uint8, dst []byte) []byte {
 func (w *worker) flowEvent(e *entry, why flow.End) {
 	st := &e.State
 	h := w.header(e, "flow", dissect.ToServer)
-	h.Time = st.start
+	h.Time, h.PcapCnt = st.start, 0
 	ww := &w.w
 	event.BeginEvent(ww, &h)
 	ww.Key("flow")

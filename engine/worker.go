@@ -26,6 +26,7 @@ type worker struct {
 	em         emitter
 	sink       streamSink
 	now        time.Time
+	frame      uint64 // current packet's pcap_cnt
 	lastExpire time.Time
 	pool       []*probeBuf
 	seq        uint64
@@ -46,6 +47,7 @@ func newWorker(e *Engine, id int) *worker {
 // packet's verdict.
 func (w *worker) handle(p *decode.Packet) (v Verdict) {
 	w.now = p.Time
+	w.frame = p.Frame
 	if p.Time.Sub(w.lastExpire) >= time.Second || p.Time.Before(w.lastExpire) {
 		w.lastExpire = p.Time
 		w.table.Expire(p.Time)

@@ -12,6 +12,7 @@ const TimeLayout = "2006-01-02T15:04:05.000000-0700"
 type Header struct {
 	Time      time.Time
 	FlowID    uint64 // 0: none (stats events)
+	PcapCnt   uint64 // the triggering packet's position in the capture; 0: omit
 	Type      string // event_type
 	Src, Dst  netip.Addr
 	SPort     uint16
@@ -70,6 +71,9 @@ func BeginEvent(w *Writer, h *Header) {
 	w.Time(h.Time)
 	if h.FlowID != 0 {
 		w.KUint("flow_id", h.FlowID)
+	}
+	if h.PcapCnt != 0 {
+		w.KUint("pcap_cnt", h.PcapCnt)
 	}
 	w.KString("event_type", h.Type)
 	if len(h.VLAN) > 0 {
