@@ -120,6 +120,26 @@ type Emitter interface {
 	// named proto (SMTP/IMAP/POP3/FTP after STARTTLS → "tls"). The current
 	// parser is closed; the flow keeps its application name.
 	Upgrade(proto string)
+	// Inspect offers transaction tx of this flow (a request, a response, a
+	// handshake message, a DNS message), as it stands now, to the signature
+	// engine: rec must implement Fields. Call it when a request or response
+	// is complete, so that a drop rule acts on the packet that completed it.
+	// A signature alerts at most once per (flow, tx); tx numbers start at 0
+	// and grow within the flow. Alerts carry rec's EVE under typ ("http",
+	// "tls", "dns"…), encoded only when one fires. It costs nothing when no
+	// rules are loaded.
+	Inspect(dir Dir, tx uint64, typ string, rec Record)
+}
+
+// Fields is implemented by Records that carry Suricata sticky buffers.
+type Fields interface {
+	// RuleFields calls add once per buffer value the record holds, named as
+	// in Suricata rules ("http.uri", "http.uri.raw", "http.host",
+	// "tls.sni", "tls.certs", "ja3.hash", "dns.query", "ssh.software"…; the
+	// names in rules/keywords.go). Multi-buffers (tls.certs, dns.query with
+	// several questions) call add once per value. Values are valid only
+	// during the call; add copies what it keeps.
+	RuleFields(add func(buffer string, value []byte))
 }
 
 // Record is a parsed protocol record that encodes itself as the JSON value

@@ -12,6 +12,7 @@ import (
 	"github.com/netsift/netsift/dissect"
 	"github.com/netsift/netsift/flow"
 	"github.com/netsift/netsift/policy"
+	"github.com/netsift/netsift/rules/match"
 	"github.com/netsift/netsift/stream"
 )
 
@@ -52,6 +53,9 @@ type Config struct {
 	// decision, so a reload (an atomic swap behind it) applies to the next
 	// decision while flows already decided keep their verdict.
 	Policy func() *policy.Policy
+	// Rules, when set, returns the signature set in force (swapped
+	// atomically on reload, like Policy).
+	Rules func() *match.Matcher
 }
 
 // Validate checks the configuration.

@@ -97,6 +97,14 @@ func (m *emitter) Meta(key string, value []byte) {
 	}
 }
 
+// Inspect runs the signatures over one transaction's buffers.
+func (m *emitter) Inspect(dir dissect.Dir, tx uint64, typ string, rec dissect.Record) {
+	if m.w.e.cfg.Rules == nil {
+		return
+	}
+	m.w.inspectTx(m.e, dir, tx, typ, rec)
+}
+
 func (m *emitter) Upgrade(proto string) {
 	if i := m.w.e.cfg.Registry.Index(proto); i >= 0 {
 		m.e.State.upgrade = int16(i)

@@ -383,3 +383,6 @@ func (w *worker) finishEvent() {
 	w.w.Reset()
 	w.stats.events++
 }
+
+// inspectTx is filled in by the rule integration.
+func (w *worker) inspectTx(e *entry, dir dissect.Dir, tx uint64, typ string, rec dissect.Record) {}

@@ -163,6 +163,7 @@ type Recorder struct {
 	MetaKV    map[string]string
 	Upgraded  string
 	Servers   []string
+	Buffers   []string // from Inspect: "tx typ buffer=value"
 }
 
 var _ dissect.Emitter = (*Recorder)(nil)
@@ -189,7 +190,18 @@ func (r *Recorder) Meta(key string, value []byte) {
 	}
 	r.MetaKV[key] = string(value)
 }
-func (r *Recorder) Upgrade(proto string)   { r.Upgraded = proto }
+func (r *Recorder) Upgrade(proto string) { r.Upgraded = proto }
+
+// Inspect records the transaction's rule buffers as "tx typ buffer=value".
+func (r *Recorder) Inspect(dir dissect.Dir, tx uint64, typ string, rec dissect.Record) {
+	f, ok := rec.(dissect.Fields)
+	if !ok {
+		panic("dissecttest: Inspect with a " + typ + " record that does not implement dissect.Fields")
+	}
+	f.RuleFields(func(b string, v []byte) {
+		r.Buffers = append(r.Buffers, fmt.Sprintf("%d %s %s=%s", tx, typ, b, v))
+	})
+}
 func (r *Recorder) ServerName(name []byte) { r.Servers = append(r.Servers, string(name)) }
 
 // Result is what Run saw.
@@ -299,5 +311,13 @@ func CheckRoundAllocs(t testing.TB, d *dissect.Dissector, cmd, reply string) {
 	round()
 	if n := testing.AllocsPerRun(100, round); n != 0 {
 		t.Fatalf("%v allocs per round", n)
+	}
+}
+
+// Inspect walks the record's rule buffers (as the engine does with rules
+// loaded), so allocation tests count them too.
+func (Nop) Inspect(_ dissect.Dir, _ uint64, _ string, rec dissect.Record) {
+	if f, ok := rec.(dissect.Fields); ok {
+		f.RuleFields(func(string, []byte) {})
 	}
 }

@@ -265,7 +265,7 @@ func TestProbeAllocs(t *testing.T) {
 func TestParserSteadyAllocs(t *testing.T) {
 	f := handshake(t, "alloc.example.com", []string{"h2"}, gotls.VersionTLS13)
 	hello := f.Segs[0].Data
-	c := &dissect.Ctx{Proto: 6, Emit: nopEmitter{}}
+	c := &dissect.Ctx{Proto: 6, Emit: dissecttest.Nop{}}
 	p := newParser()
 	p.Feed(c, dissect.ToServer, hello)
 	n := testing.AllocsPerRun(50, func() {
@@ -276,16 +276,6 @@ func TestParserSteadyAllocs(t *testing.T) {
 		t.Errorf("ClientHello parse allocates %v", n)
 	}
 }
-
-type nopEmitter struct{}
-
-func (nopEmitter) Host([]byte)                               {}
-func (nopEmitter) Event(dissect.Dir, string, dissect.Record) {}
-func (nopEmitter) Resolved([]byte, netip.Addr)               {}
-func (nopEmitter) Anomaly(string)                            {}
-func (nopEmitter) Meta(string, []byte)                       {}
-func (nopEmitter) Upgrade(string)                            {}
-func (nopEmitter) ServerName([]byte)                         {}
 
 func parseCert(der []byte) (string, bool) {
 	ci, ok := tlshello.ParseCertificate(der)
