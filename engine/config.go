@@ -12,7 +12,6 @@ import (
 	"github.com/netsift/netsift/dissect"
 	"github.com/netsift/netsift/flow"
 	"github.com/netsift/netsift/policy"
-	"github.com/netsift/netsift/rules/match"
 	"github.com/netsift/netsift/stream"
 )
 
@@ -55,7 +54,11 @@ type Config struct {
 	Policy func() *policy.Policy
 	// Rules, when set, returns the signature set in force (swapped
 	// atomically on reload, like Policy).
-	Rules func() *match.Matcher
+	Rules func() *Signatures
+	// RulesBlock makes drop and reject signatures act (inline): the packet
+	// and the rest of its flow are dropped, alerts say "blocked". Without
+	// it they alert only, as Suricata does in IDS mode.
+	RulesBlock bool
 }
 
 // Validate checks the configuration.

@@ -272,6 +272,12 @@ func (e *Engine) statsEvent() {
 	w.ObjStart()
 	w.KUint("total", s.flows)
 	w.ObjEnd()
+	if e.cfg.Rules != nil {
+		w.Key("detect")
+		w.ObjStart()
+		w.KUint("alert", s.alerts)
+		w.ObjEnd()
+	}
 	w.Key("app_layer")
 	w.ObjStart()
 	w.Key("flow")

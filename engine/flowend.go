@@ -107,6 +107,7 @@ func (w *worker) flowEnd(e *entry, why flow.End) {
 	if !w.e.cfg.NoFlowEvents {
 		w.flowEvent(e, why)
 	}
+	w.releaseSig(st)
 	w.flushOut(false)
 }
 
@@ -145,7 +146,7 @@ func (w *worker) flowEvent(e *entry, why flow.End) {
 	}
 	ww.KString("state", state)
 	ww.KString("reason", why.String())
-	ww.KBool("alerted", false)
+	ww.KBool("alerted", st.sig != nil && st.sig.alerts > 0)
 	ww.ObjEnd()
 	if e.Key.Proto == decode.ProtoTCP {
 		ww.Key("tcp")

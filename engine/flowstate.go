@@ -66,7 +66,8 @@ type flowState struct {
 	meta      []metaKV
 	anomalies uint32
 	pol       polState
-	started   bool // first packet processed (state initialised)
+	sig       *sigState // signature state; nil without rules
+	started   bool      // first packet processed (state initialised)
 }
 
 type metaKV struct{ k, v string }

@@ -35,6 +35,8 @@ type Stats struct {
 	flows        uint64
 	evicted      uint64
 	peakFlows    int
+	alerts       uint64 // signature alerts written
+	passes       uint64 // pass signatures that matched
 }
 
 func (s *Stats) init() {
@@ -171,6 +173,8 @@ func (s *Stats) merge(o *Stats) {
 		a.Bytes += v.Bytes
 	}
 	s.flows += o.flows
+	s.alerts += o.alerts
+	s.passes += o.passes
 	s.evicted += o.evicted
 	s.peakFlows += o.peakFlows
 }
@@ -204,6 +208,7 @@ func (s *Stats) Packets() uint64 { return s.pkts }
 func (s *Stats) Bytes() uint64   { return s.bytes }
 func (s *Stats) Flows() uint64   { return s.flows }
 func (s *Stats) Events() uint64  { return s.events }
+func (s *Stats) Alerts() uint64  { return s.alerts }
 
 // WriteSummary prints the human summary: per application flows, packets
 // and bytes; totals; anomalies by kind; throughput.

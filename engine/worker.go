@@ -9,6 +9,8 @@ import (
 	"github.com/netsift/netsift/event"
 	"github.com/netsift/netsift/flow"
 	"github.com/netsift/netsift/policy"
+	"github.com/netsift/netsift/rules"
+	"github.com/netsift/netsift/rules/match"
 	"github.com/netsift/netsift/stream"
 )
 
@@ -31,6 +33,22 @@ type worker struct {
 	pool       []*probeBuf
 	seq        uint64
 	stats      Stats
+
+	// Signature inspection (rules.go); unused without rules.
+	cur        *decode.Packet // the packet being handled
+	curE       *entry         // its flow
+	sbuf       []byte         // in-order stream bytes the current packet completed
+	win        []byte         // tail + sbuf
+	mtx        match.Tx
+	bufs       txBufs
+	addBuf     func(string, []byte)
+	bufFn      func(string) [][]byte
+	hits       []*rules.Rule
+	hitFn      func(*rules.Rule)
+	isTx       bool
+	kinds      map[*rules.Rule]ruleKind
+	sigBlocked bool // a drop/reject signature blocked the current packet's flow
+	sigPool    []*sigState
 }
 
 func newWorker(e *Engine, id int) *worker {
@@ -40,6 +58,9 @@ func newWorker(e *Engine, id int) *worker {
 	w.sink.w = w
 	w.ctx.Emit = &w.em
 	w.stats.init()
+	w.addBuf = w.bufs.add
+	w.bufFn = w.bufs.get
+	w.hitFn = w.hit
 	return w
 }
 
@@ -48,12 +69,14 @@ func newWorker(e *Engine, id int) *worker {
 func (w *worker) handle(p *decode.Packet) (v Verdict) {
 	w.now = p.Time
 	w.frame = p.Frame
+	w.cur = p
 	if p.Time.Sub(w.lastExpire) >= time.Second || p.Time.Before(w.lastExpire) {
 		w.lastExpire = p.Time
 		w.table.Expire(p.Time)
 	}
 	k, swapped := flow.MakeKey(p)
 	e, created := w.table.Lookup(&k, p.Time)
+	w.curE, w.sbuf = e, w.sbuf[:0] // after Lookup: evictions may flush other flows
 	st := &e.State
 	if created {
 		w.initFlow(e, p, swapped)
@@ -89,9 +112,20 @@ func (w *worker) handle(p *decode.Packet) (v Verdict) {
 			w.payload(e, st, dir, p.Payload)
 		}
 	}
+	if w.e.cfg.Rules != nil {
+		w.inspectPacket(e, st, dir, p)
+	}
 	if w.e.cfg.Policy != nil {
 		w.decide(e, st, &v)
 	}
+	if w.sigBlocked {
+		w.sigBlocked = false
+		v.Action, v.Final, v.Deciding, v.Decision, v.Proto, v.App = st.pol.dec.Action, true, true, &st.pol.dec, e.Key.Proto, w.e.appName(st)
+	} else if w.e.cfg.Rules != nil && v.Action == policy.Allow {
+		// Allowed flows stay in view of the signatures: not offloaded.
+		v.Final = false
+	}
+	w.cur, w.curE = nil, nil
 	w.flushOut(false)
 	return v
 }
@@ -203,7 +237,7 @@ func (w *worker) tcp(e *entry, st *flowState, dir dissect.Dir, p *decode.Packet)
 	if len(p.Payload) > 0 {
 		st.payloadN[dir]++
 	}
-	if !st.probing && (st.parser == nil || st.parserDone) {
+	if !st.probing && (st.parser == nil || st.parserDone) && !w.rawStreamWanted(st, dir) {
 		return // fast path: nothing wants this flow's bytes
 	}
 	w.sink.e, w.sink.dir = e, dir
@@ -220,7 +254,12 @@ type streamSink struct {
 	dir dissect.Dir
 }
 
-func (s *streamSink) Data(b []byte) { s.w.payload(s.e, &s.e.State, s.dir, b) }
+func (s *streamSink) Data(b []byte) {
+	s.w.payload(s.e, &s.e.State, s.dir, b)
+	if s.w.e.cfg.Rules != nil && s.e == s.w.curE {
+		s.w.collectStream(b)
+	}
+}
 func (s *streamSink) Gap(n int) {
 	st := &s.e.State
 	if st.parser != nil && !st.parserDone {
@@ -383,6 +422,3 @@ func (w *worker) finishEvent() {
 	w.w.Reset()
 	w.stats.events++
 }
-
-// inspectTx is filled in by the rule integration.
-func (w *worker) inspectTx(e *entry, dir dissect.Dir, tx uint64, typ string, rec dissect.Record) {}

@@ -108,7 +108,7 @@ var unsupportedKeywords = []string{
 	"dce_opnum", "dce_stub_data", "smb.share", "smb.named_pipe", "smb.ntlmssp_user",
 	"krb5_cname", "krb5_sname", "krb5_msg_type", "krb5_err_code", "snmp.community",
 	"sip.method", "sip.uri", "tcp.mss", "tcp.hdr", "udp.hdr", "ipv4.hdr", "ipv6.hdr",
-	"icmpv4.hdr", "icmpv6.hdr", "replace", "uricontent", "prefilter", "requires",
+	"icmpv4.hdr", "icmpv6.hdr", "replace", "requires",
 	"config", "http2.header", "http2.frametype", "tls.subjectaltname", "tls.cert_notbefore",
 	"tls.cert_notafter", "tls.cert_expired", "tls.cert_valid", "tls.store", "tls.fingerprint",
 	"tls.subject", "tls.issuerdn", "ssl_version", "ssl_state", "dns.opcode", "dns.rrtype",
@@ -179,6 +179,20 @@ func buildKeywords() map[string]keyword {
 	})
 	sup("app-layer-protocol", setAppLayerProtocol)
 	sup("tls.version", func(st *state, o Option) error { return needValue(o) })
+	// uricontent is the legacy spelling of content followed by http_uri.
+	sup("uricontent", func(st *state, o Option) error {
+		if st.buf != BufferPacket {
+			return fmt.Errorf("cannot follow the sticky buffer %s (use http.uri; content instead)", st.buf)
+		}
+		if err := setContent(st, o); err != nil {
+			return err
+		}
+		return setLegacy(st, "http.uri", "http", Option{Name: "uricontent"})
+	})
+	// prefilter only chooses which keyword feeds Suricata's prefilter; the
+	// matcher's own choice (fast_pattern or the longest content) is as
+	// good for correctness.
+	sup("prefilter", func(st *state, o Option) error { return noValue(o) })
 	for _, b := range buffers {
 		b := b
 		for _, n := range append([]string{b.name}, b.aliases...) {

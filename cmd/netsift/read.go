@@ -29,6 +29,7 @@ func readCmd() *cobra.Command {
 		noService bool
 		cpuProf   string
 		polPath   string
+		ro        rulesOpts
 	)
 	cmd := &cobra.Command{
 		Use:   "read [flags] CAPTURE...",
@@ -78,6 +79,18 @@ the error names the file and byte offset); 2 usage error or unreadable input.`,
 				if !quiet {
 					printListStats(h.Get(), func(f string, a ...any) { fmt.Fprintf(os.Stderr, "netsift: "+f+"\n", a...) })
 				}
+			}
+			if len(ro.files) > 0 {
+				logf := func(f string, a ...any) {
+					if !quiet {
+						fmt.Fprintf(os.Stderr, "netsift: "+f+"\n", a...)
+					}
+				}
+				h, err := loadRules(ro, logf)
+				if err != nil {
+					return &exitError{2, fmt.Errorf("rules: %w", err)}
+				}
+				cfg.Rules = h.Get
 			}
 			eng, err := engine.New(cfg)
 			if err != nil {
@@ -169,6 +182,7 @@ the error names the file and byte offset); 2 usage error or unreadable input.`,
 	f.IntVar(&maxFlows, "max-flows", 0, "flow table cap per worker (0: default 262144); the least recently seen flow is evicted")
 	f.BoolVar(&noService, "no-services", false, "do not name services from host names and addresses")
 	f.StringVar(&polPath, "policy", "", "dry-run the policy `FILE`: write policy events and a summary per rule of what would have been blocked")
+	ro.flags(f)
 	f.StringVar(&cpuProf, "cpuprofile", "", "write a Go CPU profile to `FILE` (for go tool pprof)")
 	return cmd
 }

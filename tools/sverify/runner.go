@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -17,18 +19,17 @@ import (
 	"github.com/netsift/netsift/capture/pcapfile"
 	"github.com/netsift/netsift/dissect/all"
 	"github.com/netsift/netsift/engine"
+	"github.com/netsift/netsift/rules"
 )
 
 // Status is a test's outcome.
 type Status string
 
-// The outcomes. NeedsRules is kept apart from Skip: those tests are in
-// scope for netsift and will run once the rule matcher exists.
+// The outcomes.
 const (
-	Pass       Status = "pass"
-	Fail       Status = "fail"
-	Skip       Status = "skip"
-	NeedsRules Status = "needs-rules"
+	Pass Status = "pass"
+	Fail Status = "fail"
+	Skip Status = "skip"
 )
 
 // Result is one test's outcome.
@@ -150,43 +151,10 @@ func unsupportedArg(args []string) string {
 	return ""
 }
 
-// checkNeedsRules reports why one check depends on the rule engine ("" if
-// it does not).
-func checkNeedsRules(c map[string]any) string {
-	if f, ok := c["filter"].(map[string]any); ok {
-		m, _ := f["match"].(map[string]any)
-		for k, v := range m {
-			switch {
-			case k == "event_type" && (v == "alert" || v == "drop" || v == "packet"):
-				// packet events are written for alerts and tagged packets only
-				return "checks " + fmt.Sprint(v) + " events"
-			case strings.HasPrefix(k, "alert.") || strings.HasPrefix(k, "drop."):
-				return "checks " + k
-			case k == "flow.alerted" && v == true, k == "flow.action":
-				return "checks " + k
-			case k == "has-key" || k == "not-has-key":
-				for _, x := range list(v) {
-					if strings.HasPrefix(x, "alert") {
-						return "checks " + k + " " + x
-					}
-				}
-			}
-		}
-	}
-	if st, ok := c["stats"].(map[string]any); ok {
-		for k := range st {
-			if strings.HasPrefix(k, "detect.") || strings.HasPrefix(k, "ips.") {
-				return "checks stats " + k
-			}
-		}
-	}
-	return ""
-}
-
-// rulesChangeLogging reports why the test's rule file changes what is
-// logged or which flows continue ("" if it only alerts): config, pass,
-// drop and reject rules matter even when no alert is checked.
-func rulesChangeLogging(s *Spec) string {
+// configRules reports why the test's rule file cannot be honoured ("" if
+// it can): Suricata 8 "config" rules change logging, which netsift does
+// not implement.
+func configRules(s *Spec) string {
 	if s.Rules == "" {
 		return ""
 	}
@@ -194,20 +162,54 @@ func rulesChangeLogging(s *Spec) string {
 	if err != nil {
 		return ""
 	}
-	cont := false // the previous line ended in a backslash
 	for line := range strings.SplitSeq(string(b), "\n") {
-		line = strings.TrimSpace(line)
-		wasCont := cont
-		cont = strings.HasSuffix(line, "\\")
-		if wasCont || line == "" || line[0] == '#' {
-			continue
-		}
-		switch act, _, _ := strings.Cut(line, " "); act {
-		case "drop", "reject", "rejectsrc", "rejectdst", "rejectboth", "pass", "config":
-			return "its " + act + " rules change what is logged"
+		if act, _, _ := strings.Cut(strings.TrimSpace(line), " "); act == "config" {
+			return "config rules (Suricata 8 logging control) not supported"
 		}
 	}
 	return ""
+}
+
+// signatures loads the test's rules with its variables (its own
+// suricata.yaml vars: section and --set vars.… arguments). A rule netsift
+// cannot load makes the test a skip naming the keyword: the test needs a
+// feature netsift does not claim. Rules that Suricata itself rejects
+// (the test expects them not to load) are not netsift's gap; the test
+// runs without them.
+func (r *Runner) signatures(s *Spec) (*engine.Signatures, string, error) {
+	if s.Rules == "" {
+		return nil, "", nil
+	}
+	v := rules.DefaultVars()
+	if y := filepath.Join(s.Dir, "suricata.yaml"); fileExists(y) {
+		_ = v.LoadVarsYAML(y) // a file with no vars: section is fine
+	}
+	for i := 0; i+1 < len(s.Args); i++ {
+		if s.Args[i] == "--set" && strings.HasPrefix(s.Args[i+1], "vars.") {
+			k, val, _ := strings.Cut(s.Args[i+1], "=")
+			if err := v.Set(k, val); err != nil {
+				return nil, "", fmt.Errorf("--set %s: %v", k, err)
+			}
+		}
+	}
+	classes := rules.DefaultClassifications()
+	p := rules.NewParser(v)
+	rs := p.LoadFiles(s.Rules)
+	if len(rs.Report.FileErrors) > 0 {
+		return nil, "", errors.Join(rs.Report.FileErrors...)
+	}
+	for _, e := range rs.Report.Skipped {
+		if len(e.Keywords) > 0 {
+			return nil, fmt.Sprintf("rule uses unsupported keyword %s (%s:%d)", strings.Join(e.Keywords, ", "), filepath.Base(e.File), e.Line), nil
+		}
+	}
+	sigs, err := engine.NewSignatures(rs, classes)
+	return sigs, "", err
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 // RunTest runs one test by name.
@@ -241,26 +243,19 @@ func (r *Runner) RunTest(name string) Result {
 	if _, err := os.Stat(filepath.Join(dir, "firewall.rules")); err == nil {
 		return skip("Suricata 8 firewall mode")
 	}
-	logWhy := rulesChangeLogging(s)
-	if logWhy != "" {
-		res.Status, res.Reason = NeedsRules, logWhy
-		return res
-	}
-	var ruleWhy string
-	for _, c := range s.Checks {
-		if ruleWhy = checkNeedsRules(c); ruleWhy != "" {
-			break
-		}
-	}
 	if why := unsupportedArg(s.Args); why != "" {
-		if ruleWhy != "" {
-			res.Status, res.Reason = NeedsRules, ruleWhy+"; also "+why
-			return res
-		}
 		return skip(why)
 	}
-	if s.Rules != "" && ruleWhy == "" {
-		res.Notes = append(res.Notes, "rules not loaded (no matcher yet); the checks do not depend on alerts")
+	if why := configRules(s); why != "" {
+		return skip(why)
+	}
+	sigs, why, err := r.signatures(s)
+	if err != nil {
+		res.Status, res.Cause = Fail, &Cause{Class: "runner", Where: "rules", Detail: err.Error()}
+		return res
+	}
+	if why != "" {
+		return skip(why)
 	}
 	// Decide which checks can be evaluated before spending time on the pcap.
 	type check struct {
@@ -271,8 +266,6 @@ func (r *Runner) RunTest(name string) Result {
 	var checks []check
 	for i, c := range s.Checks {
 		switch {
-		case checkNeedsRules(c) != "":
-			continue // counted by the needs-rules status
 		case c["filter"] != nil:
 			fm, _ := c["filter"].(map[string]any)
 			f, err := ParseFilter(fm, r.Ignore...)
@@ -299,17 +292,10 @@ func (r *Runner) RunTest(name string) Result {
 			}
 		}
 	}
-	if ruleWhy != "" {
-		// The test waits for the matcher; its other checks still say
-		// something about the dissectors, so they are evaluated too.
-		res.Status, res.Reason = NeedsRules, ruleWhy
-		if len(checks) == 0 {
-			return res
-		}
-	} else if len(checks) == 0 {
+	if len(checks) == 0 {
 		return skip("no check netsift can evaluate (" + strings.Join(res.Ignored, "; ") + ")")
 	}
-	events, notes, err := r.events(s)
+	events, notes, err := r.events(s, sigs)
 	res.Notes = append(res.Notes, notes...)
 	res.Events = len(events)
 	if err != nil {
@@ -328,9 +314,6 @@ func (r *Runner) RunTest(name string) Result {
 			cause.Check = c.i
 			res.Failed = append(res.Failed, *cause)
 		}
-	}
-	if res.Status == NeedsRules {
-		return res
 	}
 	if len(res.Failed) > 0 {
 		res.Status, res.Check, res.Cause = Fail, res.Failed[0].Check, &res.Failed[0]
@@ -369,9 +352,14 @@ func (r *Runner) skipEntry(v any) string {
 // events runs the pcap through an in-process engine and decodes the EVE
 // records, with the netsift key removed and the event types limited to
 // those the test's own suricata.yaml enables.
-func (r *Runner) events(s *Spec) ([]Event, []string, error) {
+func (r *Runner) events(s *Spec, sigs *engine.Signatures) ([]Event, []string, error) {
 	var buf bytes.Buffer
-	eng, err := engine.New(engine.Config{Registry: all.Registry(), Output: &buf})
+	cfg := engine.Config{Registry: all.Registry(), Output: &buf}
+	if sigs != nil {
+		cfg.Rules = func() *engine.Signatures { return sigs }
+		cfg.RulesBlock = slices.Contains(s.Args, "--simulate-ips")
+	}
+	eng, err := engine.New(cfg)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,0 +1,523 @@
+package engine
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/netsift/netsift/decode"
+	"github.com/netsift/netsift/dissect"
+	"github.com/netsift/netsift/event"
+	"github.com/netsift/netsift/policy"
+	"github.com/netsift/netsift/rules"
+	"github.com/netsift/netsift/rules/match"
+)
+
+// Signature inspection. Every packet of a flow is inspected once, after its
+// dissection (so the flow's app_proto is known): UDP, ICMP and other
+// protocols on their payload; TCP on the in-order stream bytes the packet
+// completed, prefixed with the tail of what was inspected before (so a
+// content split across segments matches; match.Tx.Fresh keeps a match
+// wholly inside the tail from alerting twice). App-layer transactions are
+// inspected when their dissector calls Emitter.Inspect, with the
+// transaction's sticky buffers; a signature alerts at most once per
+// (flow, transaction).
+//
+// As Suricata's default encryption handling ("track-only"), the raw stream
+// of TLS and SSH flows is no longer inspected once their handshake parser
+// is done; their app-layer buffers are. Raw stream inspection also stops
+// after StreamDepth bytes per direction.
+
+// sigState is a flow's signature state; allocated on the flow's first
+// inspection, pooled per worker.
+type sigState struct {
+	fs       match.FlowState
+	tail     [2][]byte // last inspected stream bytes per direction
+	inspectd [2]uint64 // raw stream bytes inspected per direction
+	seen     [2]bool   // a packet was inspected in the direction (IP-only rules done)
+	txHits   []txHit   // app-layer alerts already given, for once-per-transaction
+	alerts   uint32
+	passed   bool // a pass rule matched: no more inspection
+	blocked  bool // a drop/reject rule matched inline
+	action   rules.Action
+}
+
+type txHit struct {
+	tx  uint64
+	gid uint32
+	sid uint32
+}
+
+const (
+	// maxTxHits bounds the per-flow once-per-transaction memory; the oldest
+	// are forgotten first.
+	maxTxHits = 64
+	// defaultStreamDepth is Suricata's stream.reassembly.depth default.
+	defaultStreamDepth = 1 << 20
+	// maxStreamWindow bounds the bytes one TCP inspection sees.
+	maxStreamWindow = 64 << 10
+)
+
+func (e *Engine) sigs() *Signatures {
+	if e.cfg.Rules == nil {
+		return nil
+	}
+	return e.cfg.Rules()
+}
+
+func (w *worker) sig(st *flowState) *sigState {
+	if st.sig == nil {
+		if n := len(w.sigPool); n > 0 {
+			st.sig = w.sigPool[n-1]
+			w.sigPool = w.sigPool[:n-1]
+		} else {
+			st.sig = &sigState{}
+		}
+	}
+	return st.sig
+}
+
+func (w *worker) releaseSig(st *flowState) {
+	s := st.sig
+	if s == nil {
+		return
+	}
+	st.sig = nil
+	*s = sigState{tail: [2][]byte{s.tail[0][:0], s.tail[1][:0]}, txHits: s.txHits[:0]}
+	if len(w.sigPool) < 4096 {
+		w.sigPool = append(w.sigPool, s)
+	}
+}
+
+// rawStreamWanted says whether TCP stream bytes of the flow still need
+// reassembly for signatures.
+func (w *worker) rawStreamWanted(st *flowState, dir dissect.Dir) bool {
+	if w.e.cfg.Rules == nil {
+		return false
+	}
+	s := st.sig
+	if s == nil {
+		return true
+	}
+	sg := w.e.sigs()
+	return sg != nil && !s.passed && !s.blocked && s.inspectd[dir] < sg.depth() && !w.encrypted(st)
+}
+
+// encrypted: the flow's handshake is over and the rest is ciphertext.
+func (w *worker) encrypted(st *flowState) bool {
+	if st.app < 0 || !(st.parser == nil || st.parserDone) {
+		return false
+	}
+	switch w.e.cfg.Registry.At(int(st.app)).Name {
+	case "tls", "ssh":
+		return true
+	}
+	return false
+}
+
+// collectStream keeps the in-order bytes a TCP packet completed, for its
+// inspection after dissection.
+func (w *worker) collectStream(b []byte) {
+	if room := maxStreamWindow - len(w.sbuf); room > 0 {
+		w.sbuf = append(w.sbuf, b[:min(room, len(b))]...)
+	}
+}
+
+// inspectPacket runs the signatures over the current packet.
+func (w *worker) inspectPacket(e *entry, st *flowState, dir dissect.Dir, p *decode.Packet) {
+	sg := w.e.sigs()
+	if sg == nil {
+		return
+	}
+	m := sg.Matcher
+	s := w.sig(st)
+	if s.passed {
+		return
+	}
+	tx := &w.mtx
+	w.fillTx(tx, e, st, dir, p)
+	skipIPOnly := s.seen[dir]
+	s.seen[dir] = true
+	w.isTx = false
+	if p.Proto == decode.ProtoTCP {
+		if len(w.sbuf) > 0 {
+			t := s.tail[dir]
+			w.win = append(append(w.win[:0], t...), w.sbuf...)
+			tx.Payload = w.win
+			tx.PacketLen, tx.Fresh, tx.SkipIPOnly = len(p.Payload), len(t), skipIPOnly
+			s.inspectd[dir] += uint64(len(w.sbuf))
+			keep := min(len(w.win), m.MaxPatternLen())
+			s.tail[dir] = append(s.tail[dir][:0], w.win[len(w.win)-keep:]...)
+		} else {
+			tx.Payload = nil
+			tx.PacketLen, tx.SkipIPOnly = len(p.Payload), skipIPOnly
+		}
+	} else {
+		tx.Payload = p.Payload
+		tx.PacketLen, tx.SkipIPOnly = len(p.Payload), skipIPOnly
+	}
+	w.runMatch(sg, e, st, s, dir, tx, 0, false, "", nil)
+}
+
+func (w *worker) fillTx(tx *match.Tx, e *entry, st *flowState, dir dissect.Dir, p *decode.Packet) {
+	c := addrOf(&e.Key.A, e.Key.V6)
+	sv := addrOf(&e.Key.B, e.Key.V6)
+	cp, sp := e.Key.PA, e.Key.PB
+	if !st.clientIsA {
+		c, sv, cp, sp = sv, c, sp, cp
+	}
+	if dir == dissect.ToClient {
+		c, sv, cp, sp = sv, c, sp, cp
+	}
+	*tx = match.Tx{
+		Proto: e.Key.Proto, Src: c, Dst: sv, SrcPort: cp, DstPort: sp,
+		ToServer:    dir == dissect.ToServer,
+		Established: w.established(e, st),
+		AppProto:    w.e.appProto(st),
+		Flow:        &st.sig.fs,
+		Time:        w.now,
+	}
+	if p != nil {
+		tx.TCPFlags, tx.ICMPType, tx.ICMPCode = p.TCPFlags, p.ICMPType, p.ICMPCode
+	}
+	if st.app < 0 && st.probing {
+		tx.AppProto = ""
+	} else if tx.AppProto == "failed" {
+		tx.AppProto, tx.AppFailed = "", true
+	}
+}
+
+// established follows Suricata: TCP after the three-way handshake (or data
+// both ways mid-stream); other protocols once both directions were seen.
+func (w *worker) established(e *entry, st *flowState) bool {
+	if e.Key.Proto == decode.ProtoTCP {
+		return st.synAck && st.pkts[0] > 0 && (st.pkts[0]+st.pkts[1] > 2 || !st.synSeen) || !st.synSeen && st.pkts[0] > 0 && st.pkts[1] > 0
+	}
+	return st.pkts[0] > 0 && st.pkts[1] > 0
+}
+
+// inspectTx runs the signatures over one app-layer transaction.
+func (w *worker) inspectTx(e *entry, dir dissect.Dir, txID uint64, typ string, rec dissect.Record) {
+	sg := w.e.sigs()
+	st := &e.State
+	if sg == nil {
+		return
+	}
+	f, ok := rec.(dissect.Fields)
+	if !ok {
+		return
+	}
+	s := w.sig(st)
+	if s.passed {
+		return
+	}
+	w.bufs.reset()
+	f.RuleFields(w.addBuf)
+	w.bufs.build()
+	tx := &w.mtx
+	w.fillTx(tx, e, st, dir, w.cur)
+	tx.Buf = w.bufFn
+	w.isTx = true
+	tx.SkipIPOnly = true
+	if w.cur != nil {
+		tx.Payload = w.cur.Payload
+		tx.PacketLen = len(w.cur.Payload)
+	}
+	w.runMatch(sg, e, st, s, dir, tx, txID, true, typ, rec)
+}
+
+// runMatch matches tx and writes the alerts, honouring pass, drop and
+// once-per-transaction.
+func (w *worker) runMatch(sg *Signatures, e *entry, st *flowState, s *sigState, dir dissect.Dir, tx *match.Tx, txID uint64, isTx bool, typ string, rec dissect.Record) {
+	w.hits = w.hits[:0]
+	w.kinds = sg.kinds
+	sg.Matcher.Match(tx, w.hitFn)
+	if len(w.hits) == 0 {
+		return
+	}
+	for _, r := range w.hits {
+		if r.Action == rules.ActionPass {
+			s.passed = true
+			w.stats.passes++
+			return
+		}
+	}
+	for _, r := range w.hits {
+		if isTx {
+			if s.hadTx(txID, r) {
+				continue
+			}
+			s.addTx(txID, r)
+		}
+		blocking := w.e.cfg.RulesBlock && r.Action != rules.ActionAlert && !s.blocked
+		if blocking {
+			// The flow is dropped from this packet on, through the policy
+			// fast path; reject answers like a policy reject.
+			s.blocked = true
+			a := policy.Drop
+			if strings.HasPrefix(string(r.Action), "reject") {
+				a = policy.Reject
+			}
+			st.pol.dec = policy.Decision{Action: a, Rule: sidName(r), Final: true}
+			st.pol.decided, st.pol.blocked = true, true
+			w.sigBlocked = true
+		}
+		s.alerts++
+		w.stats.alerts++
+		w.alertEvent(sg, e, st, dir, r, txID, isTx, typ, rec, w.e.cfg.RulesBlock && r.Action != rules.ActionAlert)
+	}
+}
+
+// ruleKind classifies a rule for the inspection contexts: packet rules
+// (payload, header, IP-only) run on packets and stream chunks; transaction
+// rules (any sticky buffer, or an app-layer protocol in the header and no
+// payload keyword) run on app-layer transactions.
+type ruleKind uint8
+
+const (
+	kindPacket ruleKind = iota
+	kindTx
+)
+
+func kindOf(r *rules.Rule) ruleKind {
+	bufs := r.Buffers()
+	for _, b := range bufs {
+		if b != rules.BufferPacket {
+			return kindTx
+		}
+	}
+	if len(bufs) == 0 && r.AppProto != "" && r.Dsize == nil {
+		return kindTx
+	}
+	return kindPacket
+}
+
+// hit is the matcher's callback: it keeps the rules of the current
+// inspection context (packet or transaction).
+func (w *worker) hit(r *rules.Rule) {
+	if (w.kinds[r] == kindTx) == w.isTx {
+		w.hits = append(w.hits, r)
+	}
+}
+
+// Signatures is a compiled rule set with what its alerts need. Build it
+// with NewSignatures; it is immutable and shared by all workers.
+type Signatures struct {
+	Matcher *match.Matcher
+	// Classes maps classtypes to alert.category and the default severity.
+	Classes map[string]rules.Classification
+	// StreamDepth bounds the raw TCP stream bytes inspected per direction
+	// (0: 1 MiB, Suricata's stream.reassembly.depth).
+	StreamDepth int
+	kinds       map[*rules.Rule]ruleKind
+}
+
+// NewSignatures compiles rs.
+func NewSignatures(rs *rules.RuleSet, classes map[string]rules.Classification) (*Signatures, error) {
+	m, err := match.Compile(rs)
+	if err != nil {
+		return nil, err
+	}
+	s := &Signatures{Matcher: m, Classes: classes, kinds: make(map[*rules.Rule]ruleKind, len(rs.Rules))}
+	for _, r := range rs.Rules {
+		s.kinds[r] = kindOf(r)
+	}
+	return s, nil
+}
+
+func (s *Signatures) depth() uint64 {
+	if s.StreamDepth > 0 {
+		return uint64(s.StreamDepth)
+	}
+	return defaultStreamDepth
+}
+
+func sidName(r *rules.Rule) string {
+	return "sid:" + strconv.FormatUint(uint64(r.SID), 10)
+}
+
+func (s *sigState) hadTx(tx uint64, r *rules.Rule) bool {
+	for _, h := range s.txHits {
+		if h.tx == tx && h.sid == r.SID && h.gid == r.GID {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *sigState) addTx(tx uint64, r *rules.Rule) {
+	if len(s.txHits) >= maxTxHits {
+		copy(s.txHits, s.txHits[1:])
+		s.txHits = s.txHits[:len(s.txHits)-1]
+	}
+	s.txHits = append(s.txHits, txHit{tx, r.GID, r.SID})
+}
+
+// alertEvent writes an EVE alert event as Suricata does.
+func (w *worker) alertEvent(sg *Signatures, e *entry, st *flowState, dir dissect.Dir, r *rules.Rule, txID uint64, isTx bool, typ string, rec dissect.Record, blocked bool) {
+	h := w.header(e, "alert", dir)
+	if st.app < 0 && st.probing {
+		h.AppProto = "" // not known yet (Suricata omits it too)
+	}
+	ww := &w.w
+	event.BeginEvent(ww, &h)
+	if isTx {
+		ww.KUint("tx_id", txID)
+	}
+	ww.Key("alert")
+	ww.ObjStart()
+	if blocked {
+		ww.KString("action", "blocked")
+	} else {
+		ww.KString("action", "allowed")
+	}
+	ww.KUint("gid", uint64(r.GID))
+	ww.KUint("signature_id", uint64(r.SID))
+	ww.KUint("rev", uint64(r.Rev))
+	ww.KString("signature", r.Msg)
+	cat, sev := sg.classify(r)
+	ww.KString("category", cat)
+	ww.KInt("severity", int64(sev))
+	writeRuleMetadata(ww, r.Metadata)
+	ww.ObjEnd()
+	if rec != nil && typ != "" {
+		ww.Key(typ)
+		rec.AppendEVE(ww)
+	}
+	ww.KString("direction", dir.String())
+	ww.Key("flow")
+	ww.ObjStart()
+	ww.KUint("pkts_toserver", st.pkts[0])
+	ww.KUint("pkts_toclient", st.pkts[1])
+	ww.KUint("bytes_toserver", st.bytes[0])
+	ww.KUint("bytes_toclient", st.bytes[1])
+	ww.Key("start")
+	ww.Time(st.start)
+	c := addrOf(&e.Key.A, e.Key.V6)
+	sv := addrOf(&e.Key.B, e.Key.V6)
+	cp, sp := e.Key.PA, e.Key.PB
+	if !st.clientIsA {
+		c, sv, cp, sp = sv, c, sp, cp
+	}
+	ww.Key("src_ip")
+	ww.Addr(c)
+	ww.Key("dest_ip")
+	ww.Addr(sv)
+	if e.Key.Proto == decode.ProtoTCP || e.Key.Proto == decode.ProtoUDP || e.Key.Proto == decode.ProtoSCTP {
+		ww.KUint("src_port", uint64(cp))
+		ww.KUint("dest_port", uint64(sp))
+	}
+	ww.ObjEnd()
+	w.finishEvent()
+}
+
+// writeRuleMetadata writes metadata "key value" pairs as Suricata does:
+// {"key": ["value", …]}, keys in first-seen order.
+func writeRuleMetadata(ww *event.Writer, md []string) {
+	if len(md) == 0 {
+		return
+	}
+	ww.Key("metadata")
+	ww.ObjStart()
+	done := 0
+	for i, kv := range md {
+		k, _, _ := strings.Cut(strings.TrimSpace(kv), " ")
+		seen := false
+		for _, prev := range md[:i] {
+			pk, _, _ := strings.Cut(strings.TrimSpace(prev), " ")
+			if pk == k {
+				seen = true
+				break
+			}
+		}
+		if seen || k == "" {
+			continue
+		}
+		done++
+		ww.Key(k)
+		ww.ArrStart()
+		for _, kv2 := range md[i:] {
+			k2, v2, _ := strings.Cut(strings.TrimSpace(kv2), " ")
+			if k2 == k {
+				ww.String(strings.TrimSpace(v2))
+			}
+		}
+		ww.ArrEnd()
+	}
+	ww.ObjEnd()
+}
+
+// classify returns alert.category and alert.severity: the rule's
+// classtype description and priority (the rule's own priority wins); 3
+// without either, as Suricata.
+func (sg *Signatures) classify(r *rules.Rule) (string, int) {
+	sev := r.Priority
+	cat := ""
+	if r.Classtype != "" {
+		if c, ok := sg.Classes[r.Classtype]; ok {
+			cat = c.Description
+			if sev == 0 {
+				sev = c.Priority
+			}
+		}
+	}
+	if sev == 0 {
+		sev = 3
+	}
+	return cat, sev
+}
+
+// txBufs holds one transaction's sticky buffers, reused per worker: values
+// are copied into one arena and grouped by name after collection (the
+// arena may move while it grows).
+type txBufs struct {
+	arena []byte
+	ents  []bufEnt
+	names []string
+	vals  [][][]byte
+}
+
+type bufEnt struct {
+	name   string
+	off, n int
+}
+
+func (b *txBufs) reset() {
+	b.arena, b.ents = b.arena[:0], b.ents[:0]
+	b.names = b.names[:0]
+}
+
+func (b *txBufs) add(name string, v []byte) {
+	off := len(b.arena)
+	b.arena = append(b.arena, v...)
+	b.ents = append(b.ents, bufEnt{name, off, len(v)})
+}
+
+func (b *txBufs) build() {
+	for _, en := range b.ents {
+		i := 0
+		for i < len(b.names) && b.names[i] != en.name {
+			i++
+		}
+		if i == len(b.names) {
+			b.names = append(b.names, en.name)
+			if len(b.vals) < len(b.names) {
+				b.vals = append(b.vals, nil)
+			}
+			b.vals[i] = b.vals[i][:0]
+		}
+		b.vals[i] = append(b.vals[i], b.arena[en.off:en.off+en.n])
+	}
+}
+
+func (b *txBufs) get(name string) [][]byte {
+	for i, n := range b.names {
+		if n == name {
+			return b.vals[i]
+		}
+	}
+	// file.data of an HTTP response is its body.
+	if name == "file.data" {
+		return b.get("http.response_body")
+	}
+	return nil
+}
