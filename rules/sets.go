@@ -36,6 +36,22 @@ func (s *AddrSet) IsAny() bool {
 	return len(s.v4) == 1 && s.v4[0] == fullV4 && len(s.v6) == 1 && s.v6[0] == fullV6
 }
 
+// Ranges calls f for each of the set's disjoint, sorted ranges (IPv4
+// first, then IPv6), inclusive at both ends, until f returns false. For
+// matchers that index many sets at once.
+func (s *AddrSet) Ranges(f func(lo, hi netip.Addr) bool) {
+	for _, r := range s.v4 {
+		if !f(r.lo, r.hi) {
+			return
+		}
+	}
+	for _, r := range s.v6 {
+		if !f(r.lo, r.hi) {
+			return
+		}
+	}
+}
+
 // String lists the ranges, for debugging and tests.
 func (s *AddrSet) String() string {
 	var b strings.Builder
