@@ -50,15 +50,22 @@ func inlineCmd() *cobra.Command {
 		failClosed bool
 		mark       uint32
 		noService  bool
+		ro         rulesOpts
 	)
 	cmd := &cobra.Command{
-		Use:   "inline --queue N[-M] --policy FILE [flags]",
-		Short: "Enforce a policy on live traffic from NFQUEUE (one worker per queue)",
+		Use:   "inline --queue N[-M] (--policy FILE | --rules FILE...) [flags]",
+		Short: "Enforce a policy and signature rules on live traffic from NFQUEUE (one worker per queue)",
 		Long: `inline takes packets from NFQUEUE, identifies their flows and gives verdicts
 from the policy: allowed flows are offloaded (a connection mark stops them
 being queued), blocked ones are dropped, reset, answered with a DNS sinkhole
 or an HTTP 451 notice. SIGHUP, or a change of the policy file or its lists,
 reloads the policy atomically; an invalid new policy keeps the old one.
+
+--rules loads Suricata-language signatures: alerts are EVE alert events;
+drop and reject rules drop the packet and the rest of its flow (reject also
+resets TCP or answers ICMP unreachable). With rules loaded, allowed flows are
+not offloaded, so the signatures keep seeing them. SIGHUP recompiles the rule
+files and swaps the set atomically; on an error the old set stays.
 
 --install-rules adds the iptables rules that queue forwarded traffic (and
 removes them on exit); without it, install them yourself (see README).
@@ -66,8 +73,8 @@ removes them on exit); without it, install them yourself (see README).
 (--queue-bypass); --fail-closed: it stops.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if polPath == "" {
-				return &exitError{2, errors.New("--policy is required")}
+			if polPath == "" && len(ro.files) == 0 {
+				return &exitError{2, errors.New("--policy or --rules is required")}
 			}
 			if failOpen && failClosed {
 				return &exitError{2, errors.New("--fail-open and --fail-closed exclude each other")}
@@ -80,11 +87,23 @@ removes them on exit); without it, install them yourself (see README).
 				return &exitError{2, err}
 			}
 			logger := log.New(os.Stderr, "netsift: ", log.LstdFlags)
-			h, err := loadPolicy(polPath)
-			if err != nil {
-				return &exitError{2, err}
+			var polGet func() *policy.Policy
+			var h *policyHolder
+			if polPath != "" {
+				if h, err = loadPolicy(polPath); err != nil {
+					return &exitError{2, err}
+				}
+				printListStats(h.Get(), logger.Printf)
+				polGet = h.Get
 			}
-			printListStats(h.Get(), logger.Printf)
+			var rulesGet func() *engine.Signatures
+			var rh *rulesHolder
+			if len(ro.files) > 0 {
+				if rh, err = loadRules(ro, logger.Printf); err != nil {
+					return &exitError{2, fmt.Errorf("rules: %w", err)}
+				}
+				rulesGet = rh.Get
+			}
 			out, err := eve.Open(evePath)
 			if err != nil {
 				return &exitError{2, err}
@@ -103,7 +122,12 @@ removes them on exit); without it, install them yourself (see README).
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			go h.watch(ctx, logger.Printf)
+			if h != nil {
+				go h.watch(ctx, logger.Printf)
+			}
+			if rh != nil {
+				go rh.watch(ctx, logger.Printf)
+			}
 
 			var svc engine.Services
 			if !noService {
@@ -113,7 +137,8 @@ removes them on exit); without it, install them yourself (see README).
 			errs := make(chan error, int(qs[1]-qs[0])+1)
 			var engines []*engine.Engine
 			for q := qs[0]; ; q++ {
-				eng, err := engine.New(engine.Config{Registry: all.Registry(), Services: svc, Output: out, Policy: h.Get})
+				eng, err := engine.New(engine.Config{Registry: all.Registry(), Services: svc, Output: out,
+					Policy: polGet, Rules: rulesGet, RulesBlock: true})
 				if err != nil {
 					return &exitError{2, err}
 				}
@@ -134,7 +159,14 @@ removes them on exit); without it, install them yourself (see README).
 					break
 				}
 			}
-			logger.Printf("inline on queue %d-%d, policy %s (%d rules), fail-%s", qs[0], qs[1], polPath, len(h.Get().Rules()),
+			what := ""
+			if h != nil {
+				what += fmt.Sprintf(", policy %s (%d rules)", polPath, len(h.Get().Rules()))
+			}
+			if rh != nil {
+				what += fmt.Sprintf(", %d signatures", rh.Get().Matcher.Stats.Rules)
+			}
+			logger.Printf("inline on queue %d-%d%s, fail-%s", qs[0], qs[1], what,
 				map[bool]string{true: "closed", false: "open"}[failClosed])
 			wg.Wait()
 			for _, eng := range engines {
@@ -150,6 +182,7 @@ removes them on exit); without it, install them yourself (see README).
 	f := cmd.Flags()
 	f.StringVar(&queue, "queue", "0", "NFQUEUE number, or a range N-M (one worker per queue, --queue-balance)")
 	f.StringVar(&polPath, "policy", "", "policy `FILE` (YAML)")
+	ro.flags(f)
 	f.StringVar(&evePath, "eve", "-", "write EVE JSON to `FILE` (- for standard output)")
 	f.BoolVar(&install, "install-rules", false, "add the iptables rules that queue forwarded traffic, remove them on exit")
 	f.BoolVar(&failOpen, "fail-open", false, "traffic passes when netsift is slow or gone (the default)")
