@@ -1,0 +1,951 @@
+// Package match compiles a parsed rules.RuleSet into a Matcher that decides
+// which signatures match one inspection (a packet payload or stream chunk
+// plus the app-layer buffers of one transaction).
+//
+// Matching runs in two stages, as in Suricata: a multi-pattern prefilter
+// (Aho-Corasick over each buffer's fast_pattern contents, case-folded) picks
+// the candidate rules, then each candidate is evaluated in full — header,
+// flow, flowbits, and one keyword chain per buffer with Suricata's relative
+// positions and backtracking. Rules without a usable fast pattern are on an
+// always-evaluate list, bucketed by transport protocol.
+package match
+
+import (
+	"fmt"
+	"math/bits"
+	"net/netip"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dlclark/regexp2"
+
+	"github.com/netsift/netsift/rules"
+)
+
+// Tx is what one inspection sees: the packet/stream payload and the
+// app-layer buffers of one transaction. The Matcher reads it only during
+// Match and keeps no reference to it or its slices. The zero value of every
+// field added after the first version keeps the old behaviour.
+type Tx struct {
+	Proto            uint8 // IP protocol: 6 tcp, 17 udp, 1 icmp, 58 icmpv6
+	Src, Dst         netip.Addr
+	SrcPort, DstPort uint16 // packet orientation
+	ToServer         bool   // packet goes from the flow's client to its server
+	Established      bool
+	// AppProto is the flow's app-layer protocol under its netsift name
+	// ("http", "tls", "dns", "kerberos", "postgresql", …; "" while unknown).
+	// Rules' Suricata names are mapped onto it (see appMatch).
+	AppProto string
+	// AppFailed says protocol detection gave up on the flow: it makes
+	// app-layer-protocol:failed match (Suricata's ALPROTO_FAILED).
+	AppFailed bool
+	// Payload is the packet payload or reassembled stream chunk (pkt_data).
+	Payload []byte
+	// PacketLen is the length of the packet's own payload, which dsize
+	// tests; 0 means len(Payload). Set it when Payload is a reassembled
+	// stream window larger than the packet.
+	PacketLen int
+	// Fresh is, for stream inspection, the offset in Payload where data not
+	// inspected before starts (Payload = tail of inspected data + new data).
+	// A pkt_data chain then only counts when its last matched content or
+	// pcre ends beyond Fresh, so a match lying wholly in old data does not
+	// alert again; the evaluator backtracks to find such a match. 0 disables
+	// the check. Chains without content or pcre are not affected.
+	Fresh int
+	// SkipIPOnly skips the IP-only rules (rules.Rule.IPOnly: header and meta
+	// only), which Suricata decides once per flow direction: the engine sets
+	// it on every packet after the first of each direction.
+	SkipIPOnly bool
+	// TCPFlags are the TCP header flags (FIN 0x01 … CWR 0x80) for the flags
+	// keyword; ICMPType and ICMPCode are the ICMP header fields for itype and
+	// icode (only consulted when Proto is 1 or 58).
+	TCPFlags           uint8
+	ICMPType, ICMPCode uint8
+	// Buf returns the values of a sticky buffer (rules.Match.Buffer names,
+	// e.g. "http.uri", "tls.certs") for this transaction: nil or empty when
+	// absent, several values for multi-buffers. May be nil (no app-layer
+	// buffers). The slices must stay valid during Match.
+	Buf func(name string) [][]byte
+	// Flow holds flowbits; the engine keeps one per flow and passes the same
+	// one for every Tx of the flow. nil means no flow state (flowbits isset
+	// fails, set is dropped).
+	Flow *FlowState
+	// Time is the packet time; threshold and detection_filter windows use it.
+	Time time.Time
+}
+
+// FlowState is the per-flow state rules keep: flowbits. The zero value is
+// ready. It is not safe for concurrent use; the engine owns one per flow and
+// inspects a flow from one goroutine at a time.
+type FlowState struct {
+	bits map[string]struct{}
+}
+
+// IsSet reports whether flowbit name is set.
+func (f *FlowState) IsSet(name string) bool {
+	if f == nil {
+		return false
+	}
+	_, ok := f.bits[name]
+	return ok
+}
+
+func (f *FlowState) set(name string) {
+	if f.bits == nil {
+		f.bits = make(map[string]struct{}, 4)
+	}
+	f.bits[name] = struct{}{}
+}
+
+func (f *FlowState) unset(name string) { delete(f.bits, name) }
+
+// Matcher is a compiled rule set. It is immutable after Compile except for
+// threshold state (guarded by a mutex), so one Matcher serves all workers.
+type Matcher struct {
+	rules  []*crule      // sorted by (sid, gid): index = evaluation tie-break and hit order
+	list   []*rules.Rule // the same order, for Rules
+	groups []*bufGroup   // one per (buffer, transforms), sorted by key
+	always [2][5][]int32 // [ipOnly][protoClass]: rules to evaluate on every Tx
+	addrIx [2]addrIndex  // [ipOnly]: rules without fast pattern found through a narrow address group
+	pool   sync.Pool     // *scratch
+	thr    thresholdTab  // threshold / detection_filter state
+	maxPat int           // MaxPatternLen
+	nTrans int           // transformed (buffer, transforms) keys
+	nPats  int           // most patterns in one group
+	transK []string      // transformed keys, by index
+
+	Stats Stats
+}
+
+// Stats describe a compiled Matcher.
+type Stats struct {
+	Rules       int // rules compiled
+	Prefiltered int // rules behind a fast pattern
+	Always      int // rules evaluated on every Tx of their protocol
+	AddrIndexed int // rules without fast pattern found through their address group
+	IPOnly      int // IP-only rules (a subset of Always and AddrIndexed), skipped with Tx.SkipIPOnly
+	Patterns    int // distinct prefilter patterns over all buffers
+	Groups      int // prefilter groups (buffer × transforms)
+}
+
+// proto classes for the always lists.
+const (
+	pcAny = iota
+	pcTCP
+	pcUDP
+	pcICMP
+	pcOther
+)
+
+func protoClass(p uint8) int {
+	switch p {
+	case 6:
+		return pcTCP
+	case 17:
+		return pcUDP
+	case 1, 58:
+		return pcICMP
+	}
+	return pcOther
+}
+
+// bufGroup is the prefilter of one buffer under one transform list.
+type bufGroup struct {
+	key        string // buffer + "|" + transforms joined by ","
+	buffer     string
+	transforms []string
+	trans      int // index in the scratch transformed-buffer cache, -1 = none
+	mpm        *mpm
+	patRules   [][]int32 // pattern id → rules
+}
+
+// crule is one compiled rule.
+type crule struct {
+	r        *rules.Rule
+	idx      int32
+	proto    uint8 // required IP protocol, 0 any; 1 means icmp or icmpv6
+	reads    bool  // has flowbit isset/isnotset: evaluated after rules that only write
+	ipOnly   bool  // rules.Rule.IPOnly
+	chains   []chain
+	hasB64   bool
+	thrLimit bool // has threshold or detection_filter
+	flags    tcpFlags
+}
+
+// chain is the keyword list of one rule on one buffer.
+type chain struct {
+	buffer     string
+	transforms []string
+	group      int // index in scratch transformed-buffer cache, -1 = none needed
+	steps      []step
+	relAfter   []bool // relAfter[i]: a relative step follows i (backtracking matters)
+	lastIdx    int    // last non-negated content/pcre step, -1 none (Tx.Fresh)
+}
+
+// step is one compiled keyword.
+type step struct {
+	m   *rules.Match
+	pat []byte // content pattern, lower-cased when nocase
+	re  *regexp2.Regexp
+}
+
+// pcreTimeout bounds one regexp2 match (pathological patterns × hostile
+// payloads, what PCRE's match limit does in Suricata). A timeout fails the
+// chain on that value without retries, so a hostile value costs a rule at
+// most one timeout.
+const pcreTimeout = 20 * time.Millisecond
+
+// maxPatternCap bounds MaxPatternLen.
+const maxPatternCap = 1024
+
+// Compile builds a Matcher. It is deterministic: the same RuleSet gives the
+// same prefilters and evaluation order. A rule whose pcre or flags cannot be
+// compiled (the parser already rejects those) makes Compile fail with its
+// file:line.
+func Compile(rs *rules.RuleSet) (*Matcher, error) {
+	m := &Matcher{}
+	rl := slices.Clone(rs.Rules)
+	sort.SliceStable(rl, func(i, j int) bool {
+		if rl[i].SID != rl[j].SID {
+			return rl[i].SID < rl[j].SID
+		}
+		return rl[i].GID < rl[j].GID
+	})
+	type gbuild struct {
+		g    *bufGroup
+		pats map[string]int
+		list [][]byte
+	}
+	gb := map[string]*gbuild{}
+	transIdx := map[string]int{}
+	transKey := func(b string, tr []string) int {
+		k := groupKey(b, tr)
+		ti, ok := transIdx[k]
+		if !ok {
+			ti = len(m.transK)
+			transIdx[k] = ti
+			m.transK = append(m.transK, k)
+		}
+		return ti
+	}
+	for i, r := range rl {
+		cr := &crule{r: r, idx: int32(i), thrLimit: r.Threshold != nil || r.DetectionFilter != nil, ipOnly: ipOnly(r)}
+		switch r.Transport {
+		case "tcp":
+			cr.proto = 6
+		case "udp":
+			cr.proto = 17
+		case "icmp", "icmpv6":
+			cr.proto = 1
+		case "sctp":
+			cr.proto = 132
+		}
+		if r.TCPFlags != "" {
+			f, err := parseTCPFlags(r.TCPFlags)
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: sid %d: flags %q: %v (fix or disable the rule)", r.File, r.Line, r.SID, r.TCPFlags, err)
+			}
+			cr.flags = f
+		}
+		for _, fb := range r.Flowbits {
+			if fb.Cmd == rules.FlowbitIsset || fb.Cmd == rules.FlowbitIsnotset {
+				cr.reads = true
+			}
+		}
+		for _, b := range r.Buffers() {
+			ms := r.Chain(b)
+			ch := chain{buffer: b, group: -1, transforms: ms[0].Transforms, lastIdx: -1}
+			if len(ch.transforms) > 0 {
+				ch.group = transKey(b, ch.transforms)
+			}
+			for j, mm := range ms {
+				st := step{m: mm}
+				switch mm.Kind {
+				case rules.MatchContent:
+					st.pat = mm.Content.Pattern
+					if mm.Content.Nocase {
+						st.pat = lower(st.pat)
+					}
+					if !mm.Content.Negated {
+						ch.lastIdx = j
+					}
+					if b == rules.BufferPacket {
+						m.maxPat = max(m.maxPat, min(len(st.pat), maxPatternCap))
+					}
+				case rules.MatchPCRE:
+					re, err := compilePCRE(mm.PCRE)
+					if err != nil {
+						return nil, fmt.Errorf("%s:%d: sid %d: pcre %q: %v (fix or disable the rule)", r.File, r.Line, r.SID, mm.PCRE.Pattern, err)
+					}
+					st.re = re
+					if !mm.PCRE.Negated {
+						ch.lastIdx = j
+					}
+				case rules.MatchBase64Decode:
+					cr.hasB64 = true
+				}
+				ch.steps = append(ch.steps, st)
+			}
+			ch.relAfter = make([]bool, len(ch.steps))
+			rel := false
+			for j := len(ch.steps) - 1; j >= 0; j-- {
+				ch.relAfter[j] = rel
+				if isRelative(ch.steps[j].m) {
+					rel = true
+				}
+			}
+			cr.chains = append(cr.chains, ch)
+		}
+		// base64_data must be evaluated after the chain holding base64_decode.
+		if cr.hasB64 {
+			sort.SliceStable(cr.chains, func(a, b int) bool {
+				return cr.chains[a].buffer != "base64_data" && cr.chains[b].buffer == "base64_data"
+			})
+		}
+		m.rules = append(m.rules, cr)
+		m.list = append(m.list, r)
+		ipo := 0
+		if cr.ipOnly {
+			ipo = 1
+			m.Stats.IPOnly++
+		}
+
+		fm, pat := r.FastPattern()
+		// base64_data is produced during evaluation, not by the Tx.
+		if fm == nil || fm.Content.Negated || len(pat) == 0 || fm.Buffer == "base64_data" {
+			if narrow(r.Src) {
+				m.addrIx[ipo].add(r.Src, int32(i))
+				m.Stats.AddrIndexed++
+				continue
+			}
+			if narrow(r.Dst) {
+				m.addrIx[ipo].add(r.Dst, int32(i))
+				m.Stats.AddrIndexed++
+				continue
+			}
+			pc := pcAny
+			switch cr.proto {
+			case 6:
+				pc = pcTCP
+			case 17:
+				pc = pcUDP
+			case 1:
+				pc = pcICMP
+			case 0:
+			default:
+				pc = pcOther
+			}
+			m.always[ipo][pc] = append(m.always[ipo][pc], int32(i))
+			m.Stats.Always++
+			continue
+		}
+		m.Stats.Prefiltered++
+		k := groupKey(fm.Buffer, fm.Transforms)
+		g := gb[k]
+		if g == nil {
+			g = &gbuild{g: &bufGroup{key: k, buffer: fm.Buffer, transforms: fm.Transforms, trans: -1}, pats: map[string]int{}}
+			if len(fm.Transforms) > 0 {
+				g.g.trans = transKey(fm.Buffer, fm.Transforms)
+			}
+			gb[k] = g
+		}
+		lp := string(lower(pat))
+		id, ok := g.pats[lp]
+		if !ok {
+			id = len(g.list)
+			g.pats[lp] = id
+			g.list = append(g.list, []byte(lp))
+			g.g.patRules = append(g.g.patRules, nil)
+		}
+		g.g.patRules[id] = append(g.g.patRules[id], int32(i))
+	}
+	keys := make([]string, 0, len(gb))
+	for k := range gb {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		g := gb[k]
+		g.g.mpm = newMPM(g.list)
+		m.groups = append(m.groups, g.g)
+		m.Stats.Patterns += len(g.list)
+		m.nPats = max(m.nPats, len(g.list))
+	}
+	m.addrIx[0].build()
+	m.addrIx[1].build()
+	m.Stats.Rules = len(m.rules)
+	m.Stats.Groups = len(m.groups)
+	m.nTrans = len(m.transK)
+	nRules, nTrans, nPats := len(m.rules), m.nTrans, m.nPats
+	m.pool.New = func() any { return newScratch(nRules, nTrans, nPats) }
+	m.thr.init()
+	return m, nil
+}
+
+// ipOnly is rules.Rule.IPOnly except that threshold and detection_filter
+// are allowed, as in Suricata, whose IP-only engine applies them (ET's
+// CINS/botcc/drop lists are threshold-limited IP-only rules).
+func ipOnly(r *rules.Rule) bool {
+	c := *r
+	c.Threshold, c.DetectionFilter = nil, nil
+	return c.IPOnly()
+}
+
+// Rules returns the compiled rules in evaluation (sid, gid) order. The slice
+// is shared: callers must not modify it.
+func (m *Matcher) Rules() []*rules.Rule { return m.list }
+
+// MaxPatternLen is the longest content pattern of any pkt_data chain, capped
+// at 1024 bytes: a stream inspector that keeps this many already-inspected
+// bytes before new data (Tx.Fresh) finds every content that straddles the
+// boundary.
+func (m *Matcher) MaxPatternLen() int { return m.maxPat }
+
+func groupKey(buf string, tr []string) string {
+	if len(tr) == 0 {
+		return buf
+	}
+	return buf + "|" + strings.Join(tr, ",")
+}
+
+func isRelative(m *rules.Match) bool {
+	switch m.Kind {
+	case rules.MatchContent:
+		return m.Content.Relative()
+	case rules.MatchPCRE:
+		return m.PCRE.Relative
+	case rules.MatchByteTest, rules.MatchByteJump, rules.MatchByteExtract:
+		return m.Byte.Relative
+	case rules.MatchIsDataAt:
+		return m.IsDataAt.Relative
+	case rules.MatchBase64Decode:
+		return m.Base64.Relative
+	}
+	return false
+}
+
+func compilePCRE(p *rules.PCRE) (*regexp2.Regexp, error) {
+	pat := p.Regexp2Pattern()
+	if p.Anchored {
+		pat = `\A(?:` + pat + `)`
+	}
+	re, err := regexp2.Compile(pat, p.Regexp2Options())
+	if err != nil {
+		return nil, err
+	}
+	re.MatchTimeout = pcreTimeout
+	return re, nil
+}
+
+var lowerTab = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if i >= 'A' && i <= 'Z' {
+			t[i] = byte(i) + 32
+		}
+	}
+	return
+}()
+
+func lower(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		out[i] = lowerTab[c]
+	}
+	return out
+}
+
+// scratch is the per-call working memory, pooled so Match allocates
+// nothing after warm-up (regexp2 still allocates when a pcre runs).
+type scratch struct {
+	cand    []uint64 // candidate bitset over rule indices
+	list    []int32  // candidate rule indices
+	hits    []int32
+	seen    []uint64   // prefilter: patterns already reported in this group
+	pids    []int32    // prefilter: patterns found
+	trans   [][][]byte // transformed buffer values per transform key (valid when transOK)
+	transOK []bool
+	arena   []byte // transformed bytes of this Tx
+	tmp     [2][]byte
+	pkt     [1][]byte
+	b64v    [1][]byte
+	runes   []rune
+	vars    []varVal
+	b64     []byte
+	hasB64  bool
+	budget  int
+	fresh   int // Tx.Fresh while evaluating a pkt_data chain, else 0
+	tx      *Tx
+}
+
+type varVal struct {
+	name string
+	val  int64
+}
+
+func newScratch(nRules, nTrans, nPats int) *scratch {
+	return &scratch{
+		cand:    make([]uint64, (nRules+63)/64),
+		seen:    make([]uint64, (nPats+63)/64),
+		trans:   make([][][]byte, nTrans),
+		transOK: make([]bool, nTrans),
+	}
+}
+
+func (s *scratch) mark(i int32) {
+	s.cand[i>>6] |= uint64(1) << (i & 63)
+}
+
+// Match evaluates tx and calls hit for every rule that matches and alerts
+// (not noalert, not suppressed by threshold/detection_filter), in sid order.
+// Flowbit commands of matching rules (noalert ones too) update tx.Flow; as
+// in Suricata, rules that only write flowbits are evaluated before rules
+// that test them, so a set and an isset in one Tx see each other. Match is
+// safe for concurrent use with different Flows. After warm-up it allocates
+// nothing unless a pcre is evaluated, a flowbit is first set on a Flow, or a
+// threshold entry is created.
+func (m *Matcher) Match(tx *Tx, hit func(r *rules.Rule)) { m.match(tx, hit, false) }
+
+// match is Match; all skips the prefilter and evaluates every rule (the
+// slow reference the tests compare the prefilter against).
+func (m *Matcher) match(tx *Tx, hit func(r *rules.Rule), all bool) {
+	s := m.pool.Get().(*scratch)
+	s.tx = tx
+	s.list = s.list[:0]
+	s.hits = s.hits[:0]
+	s.arena = s.arena[:0]
+	for i := range s.transOK {
+		s.transOK[i] = false
+	}
+	// Prefilter.
+	for _, g := range m.groups {
+		var vals [][]byte
+		if g.trans >= 0 {
+			vals = s.transformed(g.trans, g.buffer, g.transforms)
+		} else {
+			vals = s.bufValues(g.buffer)
+		}
+		for _, v := range vals {
+			if len(v) == 0 {
+				continue
+			}
+			s.pids = g.mpm.scan(v, s.seen, s.pids[:0])
+			for _, id := range s.pids {
+				s.seen[id>>6] = 0
+				for _, ri := range g.patRules[id] {
+					s.mark(ri)
+				}
+			}
+		}
+	}
+	ipo := 1
+	if tx.SkipIPOnly {
+		ipo = 0
+	}
+	pc := protoClass(tx.Proto)
+	for k := 0; k <= ipo; k++ {
+		for _, ri := range m.always[k][pcAny] {
+			s.mark(ri)
+		}
+		for _, ri := range m.always[k][pc] {
+			s.mark(ri)
+		}
+		if ix := &m.addrIx[k]; len(ix.rs) > 0 {
+			ix.query(tx.Src, s)
+			ix.query(tx.Dst, s)
+		}
+	}
+	if all {
+		for i, cr := range m.rules {
+			if !cr.ipOnly || !tx.SkipIPOnly {
+				s.mark(int32(i))
+			}
+		}
+	}
+	// The bitset gives the candidates in index (= sid) order.
+	for w, word := range s.cand {
+		if word == 0 {
+			continue
+		}
+		s.cand[w] = 0
+		for word != 0 {
+			s.list = append(s.list, int32(w<<6+bits.TrailingZeros64(word)))
+			word &= word - 1
+		}
+	}
+	// Writers first, then readers, each in sid order.
+	for pass := 0; pass < 2; pass++ {
+		for _, ri := range s.list {
+			cr := m.rules[ri]
+			if cr.reads != (pass == 1) {
+				continue
+			}
+			if m.eval(cr, s) {
+				s.hits = append(s.hits, ri)
+			}
+		}
+	}
+	slices.Sort(s.hits)
+	s.tx = nil
+	for _, ri := range s.hits {
+		hit(m.rules[ri].r)
+	}
+	m.pool.Put(s)
+}
+
+// bufValues returns the values of buffer name in the Tx.
+func (s *scratch) bufValues(name string) [][]byte {
+	tx := s.tx
+	if name == rules.BufferPacket {
+		if len(tx.Payload) == 0 {
+			return nil
+		}
+		s.pkt[0] = tx.Payload
+		return s.pkt[:]
+	}
+	if tx.Buf == nil {
+		return nil
+	}
+	return tx.Buf(name)
+}
+
+// transformed returns the values of buffer under transforms tr, computed
+// once per Tx into the scratch arena (cache slot ti).
+func (s *scratch) transformed(ti int, buffer string, tr []string) [][]byte {
+	if s.transOK[ti] {
+		return s.trans[ti]
+	}
+	s.trans[ti] = s.transformAll(s.trans[ti][:0], s.bufValues(buffer), tr)
+	s.transOK[ti] = true
+	return s.trans[ti]
+}
+
+// transformAll appends to out each value of vals with the transforms
+// applied, the bytes living in the scratch arena until the next Tx.
+func (s *scratch) transformAll(out, vals [][]byte, tr []string) [][]byte {
+	for _, v := range vals {
+		for j, t := range tr {
+			s.tmp[j&1] = appendTransform(s.tmp[j&1][:0], v, t)
+			v = s.tmp[j&1]
+		}
+		// The arena may move when it grows: earlier values keep the old
+		// array alive, so slices handed out stay valid.
+		st := len(s.arena)
+		s.arena = append(s.arena, v...)
+		out = append(out, s.arena[st:len(s.arena):len(s.arena)])
+	}
+	return out
+}
+
+// eval runs the full check of one candidate and applies its flowbit
+// commands. It reports whether the rule should alert.
+func (m *Matcher) eval(cr *crule, s *scratch) bool {
+	r, tx := cr.r, s.tx
+	if cr.ipOnly && tx.SkipIPOnly {
+		return false
+	}
+	if !headerMatch(cr, tx) {
+		return false
+	}
+	if f := r.Flow; f != (rules.Flow{}) {
+		if f.Established && !tx.Established || f.NotEstablished && tx.Established ||
+			f.ToServer && !tx.ToServer || f.ToClient && tx.ToServer {
+			return false
+		}
+	}
+	if r.AppProto != "" && !appMatch(r.AppProto, tx) {
+		return false
+	}
+	if a := r.AppLayerProtocol; a != nil && !appLayerProtocol(a, tx) {
+		return false
+	}
+	if r.Dsize != nil {
+		n := tx.PacketLen
+		if n <= 0 {
+			n = len(tx.Payload)
+		}
+		if !intMatch(r.Dsize, uint64(n)) {
+			return false
+		}
+	}
+	if r.TCPFlags != "" && (tx.Proto != 6 || !cr.flags.match(tx.TCPFlags)) {
+		return false
+	}
+	if r.ICMPType != nil || r.ICMPCode != nil {
+		if tx.Proto != 1 && tx.Proto != 58 {
+			return false
+		}
+		if r.ICMPType != nil && !intMatch(r.ICMPType, uint64(tx.ICMPType)) ||
+			r.ICMPCode != nil && !intMatch(r.ICMPCode, uint64(tx.ICMPCode)) {
+			return false
+		}
+	}
+	for _, fb := range r.Flowbits {
+		switch fb.Cmd {
+		case rules.FlowbitIsset:
+			if !flowbitsTest(tx.Flow, fb, true) {
+				return false
+			}
+		case rules.FlowbitIsnotset:
+			if !flowbitsTest(tx.Flow, fb, false) {
+				return false
+			}
+		}
+	}
+	s.vars = s.vars[:0]
+	s.hasB64 = false
+	for i := range cr.chains {
+		ch := &cr.chains[i]
+		var vals [][]byte
+		switch {
+		case ch.buffer == "base64_data":
+			if !s.hasB64 {
+				return false
+			}
+			s.b64v[0] = s.b64
+			vals = s.b64v[:]
+			if ch.group >= 0 {
+				vals = s.transformAll(nil, vals, ch.transforms)
+			}
+		case ch.group >= 0:
+			vals = s.transformed(ch.group, ch.buffer, ch.transforms)
+		default:
+			vals = s.bufValues(ch.buffer)
+		}
+		s.fresh = 0
+		if ch.buffer == rules.BufferPacket && ch.lastIdx >= 0 {
+			s.fresh = tx.Fresh
+		}
+		ok := false
+		for _, v := range vals {
+			s.runes = s.runes[:0]
+			s.budget = recursionLimit
+			if s.chainMatch(ch, 0, v, 0, -1) {
+				ok = true
+				break
+			}
+		}
+		s.fresh = 0
+		if !ok {
+			return false
+		}
+	}
+	// The rule matched: flowbit writes happen even when it does not alert.
+	if tx.Flow != nil {
+		for _, fb := range r.Flowbits {
+			for _, n := range fb.Names {
+				switch fb.Cmd {
+				case rules.FlowbitSet:
+					tx.Flow.set(n)
+				case rules.FlowbitUnset:
+					tx.Flow.unset(n)
+				case rules.FlowbitToggle:
+					if tx.Flow.IsSet(n) {
+						tx.Flow.unset(n)
+					} else {
+						tx.Flow.set(n)
+					}
+				}
+			}
+		}
+	}
+	if r.Noalert {
+		return false
+	}
+	if cr.thrLimit && !m.thr.allow(cr, tx) {
+		return false
+	}
+	return true
+}
+
+func flowbitsTest(f *FlowState, fb rules.Flowbit, want bool) bool {
+	if fb.Or {
+		for _, n := range fb.Names {
+			if f.IsSet(n) == want {
+				return true
+			}
+		}
+		return false
+	}
+	for _, n := range fb.Names {
+		if f.IsSet(n) != want {
+			return false
+		}
+	}
+	return true
+}
+
+// suricataName maps netsift app-layer names to the Suricata names rules use
+// where they differ; other names are the same in both.
+var suricataName = map[string]string{
+	"http1":      "http",
+	"kerberos":   "krb5",
+	"postgresql": "pgsql",
+	"smb1":       "smb",
+	"smb2":       "smb",
+	"ikev2":      "ike",
+}
+
+// appMatch reports whether the Tx's app-layer protocol is the rule's
+// Suricata name want: "http" covers http1 and http2 as in Suricata (while
+// "http1"/"http2" name one version), netsift names are mapped by
+// suricataName, the rest must be equal. An unknown protocol matches nothing.
+func appMatch(want string, tx *Tx) bool {
+	got := tx.AppProto
+	if got == "" {
+		return false
+	}
+	if want == got {
+		return true
+	}
+	if n, ok := suricataName[got]; ok {
+		got = n
+	}
+	if want == got {
+		return true
+	}
+	switch want {
+	case "http":
+		return got == "http2"
+	case "http1":
+		return got == "http"
+	}
+	return false
+}
+
+// appLayerProtocol is app-layer-protocol:[!]name with Suricata's meaning:
+// nothing matches (negated or not) while the protocol is not yet known;
+// "failed" matches flows whose detection failed (Tx.AppFailed), which
+// "!name" also matches; "unknown" matches while no protocol is known.
+func appLayerProtocol(a *rules.AppLayerProtocol, tx *Tx) bool {
+	switch {
+	case a.Name == "unknown":
+		return (tx.AppProto == "" && !tx.AppFailed) != a.Negated
+	case tx.AppFailed && tx.AppProto == "":
+		return (a.Name == "failed") != a.Negated
+	case tx.AppProto == "":
+		return false
+	case a.Name == "failed":
+		return a.Negated
+	}
+	return appMatch(a.Name, tx) != a.Negated
+}
+
+// tcpFlags is a compiled flags: keyword (Suricata's semantics): exact match
+// by default, '+' the flags and any others, '*' any of the flags, '!' not
+// all of the flags; bits after the comma are ignored.
+type tcpFlags struct {
+	mod          byte // 0, '+', '*', '!'
+	want, ignore uint8
+}
+
+func parseTCPFlags(v string) (tcpFlags, error) {
+	var f tcpFlags
+	set, ign, _ := strings.Cut(v, ",")
+	set = strings.TrimSpace(set)
+	bit := func(c rune) (uint8, bool) {
+		switch c {
+		case 'F':
+			return 0x01, true
+		case 'S':
+			return 0x02, true
+		case 'R':
+			return 0x04, true
+		case 'P':
+			return 0x08, true
+		case 'A':
+			return 0x10, true
+		case 'U':
+			return 0x20, true
+		case 'E', '2':
+			return 0x40, true
+		case 'C', '1':
+			return 0x80, true
+		case '0', 'N':
+			return 0, true
+		}
+		return 0, false
+	}
+	for _, c := range set {
+		switch c {
+		case '+', '*', '!':
+			f.mod = byte(c)
+			continue
+		case '=':
+			continue
+		}
+		b, ok := bit(c)
+		if !ok {
+			return f, fmt.Errorf("bad flag %q", c)
+		}
+		f.want |= b
+	}
+	for _, c := range strings.TrimSpace(ign) {
+		b, ok := bit(c)
+		if !ok {
+			return f, fmt.Errorf("bad ignored flag %q", c)
+		}
+		f.ignore |= b
+	}
+	return f, nil
+}
+
+func (f tcpFlags) match(got uint8) bool {
+	got &^= f.ignore
+	switch f.mod {
+	case '+':
+		return got&f.want == f.want
+	case '*':
+		return got&f.want != 0 || f.want == 0
+	case '!':
+		return got&f.want != f.want
+	}
+	return got == f.want
+}
+
+func headerMatch(cr *crule, tx *Tx) bool {
+	switch cr.proto {
+	case 0:
+	case 1:
+		if tx.Proto != 1 && tx.Proto != 58 {
+			return false
+		}
+	default:
+		if tx.Proto != cr.proto {
+			return false
+		}
+	}
+	r := cr.r
+	if dirMatch(r, tx.Src, tx.SrcPort, tx.Dst, tx.DstPort) {
+		return true
+	}
+	return r.Bidirectional && dirMatch(r, tx.Dst, tx.DstPort, tx.Src, tx.SrcPort)
+}
+
+func dirMatch(r *rules.Rule, src netip.Addr, sp uint16, dst netip.Addr, dp uint16) bool {
+	return (r.SrcPorts == nil || r.SrcPorts.Contains(sp)) && (r.DstPorts == nil || r.DstPorts.Contains(dp)) &&
+		(r.Src == nil || r.Src.Contains(src)) && (r.Dst == nil || r.Dst.Contains(dst))
+}
+
+func intMatch(im *rules.IntMatch, v uint64) bool {
+	switch im.Op {
+	case "=", "":
+		return v == im.Val
+	case "!=":
+		return v != im.Val
+	case "<":
+		return v < im.Val
+	case ">":
+		return v > im.Val
+	case "<=":
+		return v <= im.Val
+	case ">=":
+		return v >= im.Val
+	case "<>":
+		return v > im.Val && v < im.Max
+	}
+	return false
+}
