@@ -25,3 +25,16 @@ func FuzzHTTP(f *testing.F) {
 		p.Close(c)
 	})
 }
+
+// FuzzNormalizeURI: http.uri normalisation never panics and never grows
+// a request target (every step only decodes or removes).
+func FuzzNormalizeURI(f *testing.F) {
+	for _, s := range []string{"/a/./b/../c?q#f", "/%u0041%2f%C3%A9\\x", "http://h:1/p", "/..%2f..", "/caf%E9%"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if out := normalizeURI(nil, raw, false); len(out) > len(raw) {
+			t.Fatalf("normalizeURI(%q) = %q grew", raw, out)
+		}
+	})
+}

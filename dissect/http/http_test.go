@@ -303,6 +303,12 @@ func (nopEmitter) Event(dir dissect.Dir, typ string, r dissect.Record) { r.Appen
 func (nopEmitter) Meta(string, []byte)                                 {}
 func (nopEmitter) Anomaly(string)                                      {}
 
+// Inspect walks the rule buffers (as the engine does with rules loaded)
+// without keeping them, so the allocation test covers RuleFields.
+func (nopEmitter) Inspect(d dissect.Dir, tx uint64, typ string, r dissect.Record) {
+	dissecttest.Nop{}.Inspect(d, tx, typ, r)
+}
+
 // BenchmarkHTTPRequest measures probe + one request/response transaction
 // on a warm parser, EVE encoding included.
 func BenchmarkHTTPRequest(b *testing.B) {

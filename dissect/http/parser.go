@@ -47,6 +47,19 @@ type parser struct {
 	host    []byte
 	connect bool // a CONNECT request is outstanding
 	rec     record
+
+	// Signature-engine state (Emitter.Inspect). ans is a copy of the
+	// request resp answers, so that the response and its body are offered
+	// with their request even when its queue slot is reused. reqTx is the
+	// request whose body is being read (its slot stays put until the next
+	// request, which cannot start before the body ends).
+	nextID uint64
+	ans    tx
+	hasAns bool
+	reqTx  *tx
+	body   [2]body
+	insp   inspectRec
+	rs     ruleScratch
 }
 
 var _ dissect.Parser = (*parser)(nil)
@@ -68,16 +81,18 @@ func (p *parser) Feed(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Stat
 			}
 			return dissect.Done
 		case stUntilClose:
-			return p.bodyUntilClose(dir)
+			return p.bodyUntilClose(c, dir, data)
 		case stBody:
 			n := int64(len(data))
 			if n > h.remain {
 				n = h.remain
 			}
 			h.remain -= n
+			p.bodyData(c, dir, data[:n])
 			data = data[n:]
 			if h.remain == 0 {
 				h.st = stHead
+				p.bodyEnd(c, dir)
 			}
 		case stChunkData:
 			n := int64(len(data))
@@ -85,6 +100,7 @@ func (p *parser) Feed(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Stat
 				n = h.remain
 			}
 			h.remain -= n
+			p.bodyData(c, dir, data[:n])
 			data = data[n:]
 			if h.remain == 0 {
 				h.st = stChunkSize
@@ -102,6 +118,7 @@ func (p *parser) Feed(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Stat
 			if h.st == stTrailer {
 				if len(line) == 0 {
 					h.st = stHead
+					p.bodyEnd(c, dir)
 				}
 				continue
 			}
@@ -155,10 +172,19 @@ func (p *parser) Feed(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Stat
 	return dissect.Continue
 }
 
-// bodyUntilClose: a response body delimited by the connection's end has
-// nothing more for us; the request side may still have pipelined requests
-// but a server that closes to end a body is done with the connection.
-func (p *parser) bodyUntilClose(dir dissect.Dir) dissect.Status {
+// bodyUntilClose: a response body delimited by the connection's end is
+// captured for the signature engine up to maxBody (then offered, and the
+// parser is done); the request side may still have pipelined requests but
+// a server that closes to end a body is done with the connection.
+func (p *parser) bodyUntilClose(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Status {
+	b := &p.body[dir]
+	if !b.active {
+		return dissect.Done
+	}
+	p.bodyData(c, dir, data)
+	if b.active {
+		return dissect.Continue
+	}
 	return dissect.Done
 }
 
@@ -277,12 +303,18 @@ func (p *parser) request(c *dissect.Ctx, msg []byte) dissect.Status {
 		return dissect.Fail
 	}
 	p.n++
+	t.id = p.nextID
+	p.nextID++
 	h := &p.h[dissect.ToServer]
 	switch {
 	case t.chunked:
 		h.st = stChunkSize
 	case t.clen > 0:
 		h.st, h.remain = stBody, t.clen
+	}
+	p.reqTx = t
+	if h.st != stHead {
+		p.body[dissect.ToServer].start()
 	}
 	// The first request's Host names the flow (as nDPI does); later
 	// transactions are logged in their own events.
@@ -310,6 +342,7 @@ func (p *parser) request(c *dissect.Ctx, msg []byte) dissect.Status {
 	if t.cookie {
 		c.Emit.Meta("http_cookie", one)
 	}
+	p.inspectReq(c)
 	return dissect.Continue
 }
 
@@ -332,6 +365,10 @@ func (p *parser) response(c *dissect.Ctx, msg []byte) dissect.Status {
 		req = &p.q[p.head]
 		p.head = (p.head + 1) % maxPending
 		p.n--
+		r.id = req.id
+	} else {
+		r.id = p.nextID
+		p.nextID++
 	}
 	if r.server.n > 0 {
 		c.Emit.Meta("http_server", r.get(r.server))
@@ -344,6 +381,11 @@ func (p *parser) response(c *dissect.Ctx, msg []byte) dissect.Status {
 		// Upgrade or tunnel established: the rest is another protocol.
 		h.st = stOpaque
 		p.h[dissect.ToServer].st = stOpaque
+		p.hasAns = req != nil
+		if req != nil {
+			p.ans.copyFrom(req)
+		}
+		p.inspectResp(c)
 		return dissect.Done
 	case req != nil && req.isConnect:
 		// Tunnel refused: the connection may carry more requests.
@@ -361,6 +403,14 @@ func (p *parser) response(c *dissect.Ctx, msg []byte) dissect.Status {
 	default:
 		h.st = stUntilClose
 	}
+	p.hasAns = req != nil
+	if req != nil {
+		p.ans.copyFrom(req)
+	}
+	if h.st != stHead {
+		p.body[dissect.ToClient].start()
+	}
+	p.inspectResp(c)
 	return dissect.Continue
 }
 
@@ -383,10 +433,14 @@ func (p *parser) Gap(c *dissect.Ctx, dir dissect.Dir, n int) {
 	}
 	c.Emit.Anomaly("http.gap")
 	h.st = stOpaque
+	p.bodyEnd(c, dir&1)
 }
 
 // Close implements dissect.Parser: requests never answered are logged.
 func (p *parser) Close(c *dissect.Ctx) {
+	// Bodies cut short by the end of the flow are offered as they are.
+	p.bodyEnd(c, dissect.ToServer)
+	p.bodyEnd(c, dissect.ToClient)
 	for ; p.n > 0; p.n-- {
 		p.emit(c, &p.q[p.head], nil)
 		p.head = (p.head + 1) % maxPending
@@ -413,4 +467,58 @@ func parseUint(b []byte) (int64, bool) {
 		n = n*10 + int64(c-'0')
 	}
 	return n, true
+}
+
+// bodyData captures body bytes of dir; reaching maxBody offers the
+// message at once (the rest of the body is not kept).
+func (p *parser) bodyData(c *dissect.Ctx, dir dissect.Dir, data []byte) {
+	if p.body[dir].add(data) {
+		p.bodyEnd(c, dir)
+	}
+}
+
+// bodyEnd offers the message whose body ended (or filled up) with its
+// body, then frees the body buffer.
+func (p *parser) bodyEnd(c *dissect.Ctx, dir dissect.Dir) {
+	b := &p.body[dir]
+	if !b.active {
+		return
+	}
+	if dir == dissect.ToServer {
+		p.inspectReq(c)
+	} else {
+		p.inspectResp(c)
+	}
+	b.release()
+}
+
+// inspectReq offers the request whose head or body just completed
+// (transaction id = its number).
+func (p *parser) inspectReq(c *dissect.Ctx) {
+	t := p.reqTx
+	if t == nil {
+		return
+	}
+	f := &p.insp
+	*f = inspectRec{record: record{req: t}, side: dissect.ToServer, s: &p.rs}
+	if b := p.body[dissect.ToServer].bytes(); len(b) > 0 {
+		f.reqBody = b
+	}
+	c.Emit.Inspect(dissect.ToServer, t.id, "http", f)
+	*f = inspectRec{}
+}
+
+// inspectResp offers the response whose head or body just completed,
+// with its request.
+func (p *parser) inspectResp(c *dissect.Ctx) {
+	f := &p.insp
+	*f = inspectRec{record: record{resp: &p.resp}, side: dissect.ToClient, s: &p.rs}
+	if p.hasAns {
+		f.req = &p.ans
+	}
+	if b := p.body[dissect.ToClient].bytes(); len(b) > 0 {
+		f.respBody = b
+	}
+	c.Emit.Inspect(dissect.ToClient, p.resp.id, "http", f)
+	*f = inspectRec{}
 }

@@ -5,6 +5,12 @@
 // written per transaction when its response head arrives (or at Close for
 // a request that got none). CONNECT tunnels and protocol upgrades end the
 // parse: what follows is not HTTP.
+//
+// Each transaction is also offered to the signature engine
+// (Emitter.Inspect, fields.go) with Suricata's http.* sticky buffers: the
+// request when its head is complete and again when its body is, the
+// response (with its request) likewise; request and response share the
+// transaction number (0, 1, 2… in request order).
 package http
 
 import (

@@ -11,6 +11,15 @@ type span struct{ off, n uint16 }
 // uint16 offsets suffice.
 type tx struct {
 	buf []byte
+	// head is the whole message head as received (start line, header
+	// lines, blank line), copied: the rule fields are derived from it
+	// only when the signature engine asks (fields.go).
+	head []byte
+	// id is the transaction number offered to Emitter.Inspect: requests
+	// are numbered in order; a response shares its request's number.
+	id uint64
+	// enc is the body's Content-Encoding as far as decoding cares.
+	enc encoding
 
 	method, uri, proto, host, ua, referer, xff span
 	ctype, location, server                    span
@@ -33,8 +42,16 @@ func (t *tx) put(b []byte) span {
 }
 
 func (t *tx) reset() {
-	buf := t.buf[:0]
-	*t = tx{buf: buf}
+	buf, head := t.buf[:0], t.head[:0]
+	*t = tx{buf: buf, head: head}
+}
+
+// copyFrom makes t an independent copy of src, reusing t's buffers.
+func (t *tx) copyFrom(src *tx) {
+	buf := append(t.buf[:0], src.buf...)
+	head := append(t.head[:0], src.head...)
+	*t = *src
+	t.buf, t.head = buf, head
 }
 
 // splitLine returns the first line of b (without CR LF) and the rest.
@@ -54,6 +71,7 @@ func splitLine(b []byte) (line, rest []byte) {
 // header fields.
 func (t *tx) parseRequest(msg []byte) bool {
 	t.reset()
+	t.head = append(t.head, msg...)
 	line, rest := splitLine(msg)
 	i := bytes.IndexByte(line, ' ')
 	j := bytes.LastIndexByte(line, ' ')
@@ -89,6 +107,7 @@ func (t *tx) parseRequest(msg []byte) bool {
 // parseResponse reads a response head: "HTTP/1.x SP NNN [SP reason]".
 func (t *tx) parseResponse(msg []byte) bool {
 	t.reset()
+	t.head = append(t.head, msg...)
 	line, rest := splitLine(msg)
 	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/")) {
 		return false
@@ -132,6 +151,8 @@ func (t *tx) headers(b []byte, request bool) {
 			t.chunked = len(v) >= 7 && eqFold(v[len(v)-7:], "chunked")
 		case eqFold(name, "content-type"):
 			t.ctype = t.put(val)
+		case eqFold(name, "content-encoding"):
+			t.enc = contentEncoding(val)
 		case request && eqFold(name, "host"):
 			if t.host.n == 0 {
 				t.setHost(val)
