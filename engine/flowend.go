@@ -147,6 +147,11 @@ func (w *worker) flowEvent(e *entry, why flow.End) {
 	ww.KString("state", state)
 	ww.KString("reason", why.String())
 	ww.KBool("alerted", st.sig != nil && st.sig.alerts > 0)
+	if st.sig != nil && st.sig.blocked {
+		ww.KString("action", "drop")
+	} else if st.sig != nil && st.sig.passed {
+		ww.KString("action", "pass")
+	}
 	ww.ObjEnd()
 	if e.Key.Proto == decode.ProtoTCP {
 		ww.Key("tcp")

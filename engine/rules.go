@@ -37,8 +37,11 @@ type sigState struct {
 	txHits   []txHit   // app-layer alerts already given, for once-per-transaction
 	alerts   uint32
 	passed   bool // a pass rule matched: no more inspection
-	blocked  bool // a drop/reject rule matched inline
-	action   rules.Action
+	blocked  bool // a drop/reject rule dropped the flow (IPS)
+	dropped  bool // a packet or the flow was dropped by a rule (flow.action)
+	// dropLogged: a drop event was written in the direction (Suricata's
+	// drop log "flows: start" writes the first per direction).
+	dropLogged [2]bool
 }
 
 type txHit struct {
@@ -138,7 +141,12 @@ func (w *worker) inspectPacket(e *entry, st *flowState, dir dissect.Dir, p *deco
 	skipIPOnly := s.seen[dir]
 	s.seen[dir] = true
 	w.isTx = false
-	if p.Proto == decode.ProtoTCP {
+	if p.Proto == decode.ProtoTCP && !st.synSeen {
+		// Picked up mid-stream: Suricata (stream.midstream off) tracks no
+		// stream; the packet is inspected on its own.
+		tx.Payload = p.Payload
+		tx.PacketLen, tx.SkipIPOnly = len(p.Payload), skipIPOnly
+	} else if p.Proto == decode.ProtoTCP {
 		if len(w.sbuf) > 0 {
 			t := s.tail[dir]
 			w.win = append(append(w.win[:0], t...), w.sbuf...)
@@ -234,9 +242,18 @@ func (w *worker) runMatch(sg *Signatures, e *entry, st *flowState, s *sigState, 
 	if len(w.hits) == 0 {
 		return
 	}
+	// Action scope, as Suricata's: a match on an app-layer transaction, on
+	// a tracked TCP stream (the handshake was seen) or by an IP-only rule
+	// applies its drop or pass to the whole flow; a match on a packet of
+	// its own (UDP, ICMP, TCP picked up mid-stream) to that packet only.
+	flowScope := isTx || (e.Key.Proto == decode.ProtoTCP && st.synSeen)
 	for _, r := range w.hits {
 		if r.Action == rules.ActionPass {
-			s.passed = true
+			// pass is first in Suricata's action order: nothing of this
+			// inspection alerts.
+			if flowScope || w.kinds[r]&kindIPOnly != 0 {
+				s.passed = true
+			}
 			w.stats.passes++
 			return
 		}
@@ -248,23 +265,76 @@ func (w *worker) runMatch(sg *Signatures, e *entry, st *flowState, s *sigState, 
 			}
 			s.addTx(txID, r)
 		}
-		blocking := w.e.cfg.RulesBlock && r.Action != rules.ActionAlert && !s.blocked
-		if blocking {
-			// The flow is dropped from this packet on, through the policy
-			// fast path; reject answers like a policy reject.
-			s.blocked = true
+		blocking := w.e.cfg.RulesBlock && r.Action != rules.ActionAlert
+		if blocking && !s.blocked && !w.sigDrop {
 			a := policy.Drop
 			if strings.HasPrefix(string(r.Action), "reject") {
 				a = policy.Reject
 			}
-			st.pol.dec = policy.Decision{Action: a, Rule: sidName(r), Final: true}
-			st.pol.decided, st.pol.blocked = true, true
-			w.sigBlocked = true
+			if flowScope || w.kinds[r]&kindIPOnly != 0 {
+				// The flow is dropped from this packet on, through the
+				// policy fast path; reject answers like a policy reject.
+				s.blocked = true
+				st.pol.dec = policy.Decision{Action: a, Rule: sidName(r), Final: true}
+				st.pol.decided, st.pol.blocked = true, true
+				w.sigBlocked = true
+			} else {
+				w.sigDrop, w.sigDropDec = true, policy.Decision{Action: a, Rule: sidName(r), Final: true}
+			}
+			s.dropped = true
+			w.dropRule = r
 		}
 		s.alerts++
 		w.stats.alerts++
-		w.alertEvent(sg, e, st, dir, r, txID, isTx, typ, rec, w.e.cfg.RulesBlock && r.Action != rules.ActionAlert)
+		w.alertEvent(sg, e, st, dir, r, txID, isTx, typ, rec, blocking)
 	}
+}
+
+// dropEvent writes an EVE drop event for the current packet (IPS mode):
+// reason "rules" with the dropping rule's alert, or "flow drop" for the
+// first packet dropped because its flow was.
+func (w *worker) dropEvent(e *entry, st *flowState, dir dissect.Dir, p *decode.Packet, r *rules.Rule, reason string) {
+	h := w.header(e, "drop", dir)
+	ww := &w.w
+	event.BeginEvent(ww, &h)
+	ww.Key("drop")
+	ww.ObjStart()
+	ww.KUint("len", uint64(p.Length))
+	ww.KUint("ttl", uint64(p.TTL))
+	switch p.Proto {
+	case decode.ProtoTCP:
+		ww.KUint("tcpseq", uint64(p.Seq))
+		ww.KUint("tcpack", uint64(p.Ack))
+		ww.KUint("tcpwin", uint64(p.Window))
+		f := p.TCPFlags
+		ww.KBool("syn", f&decode.TCPSyn != 0)
+		ww.KBool("ack", f&decode.TCPAck != 0)
+		ww.KBool("psh", f&decode.TCPPsh != 0)
+		ww.KBool("rst", f&decode.TCPRst != 0)
+		ww.KBool("urg", f&decode.TCPUrg != 0)
+		ww.KBool("fin", f&decode.TCPFin != 0)
+	case decode.ProtoUDP:
+		ww.KUint("udplen", uint64(len(p.Payload)+8))
+	}
+	ww.KString("reason", reason)
+	ww.ObjEnd()
+	if r != nil {
+		sg := w.e.sigs()
+		ww.Key("alert")
+		ww.ObjStart()
+		ww.KString("action", "blocked")
+		ww.KUint("gid", uint64(r.GID))
+		ww.KUint("signature_id", uint64(r.SID))
+		ww.KUint("rev", uint64(r.Rev))
+		ww.KString("signature", r.Msg)
+		if sg != nil {
+			cat, sev := sg.classify(r)
+			ww.KString("category", cat)
+			ww.KInt("severity", int64(sev))
+		}
+		ww.ObjEnd()
+	}
+	w.finishEvent()
 }
 
 // ruleKind classifies a rule for the inspection contexts: packet rules
@@ -274,8 +344,11 @@ func (w *worker) runMatch(sg *Signatures, e *entry, st *flowState, s *sigState, 
 type ruleKind uint8
 
 const (
-	kindPacket ruleKind = iota
+	kindPacket ruleKind = 1 << iota
 	kindTx
+	// kindIPOnly marks IP-only rules, whose drop and pass act on the whole
+	// flow (as Suricata's).
+	kindIPOnly
 )
 
 func kindOf(r *rules.Rule) ruleKind {
@@ -288,13 +361,16 @@ func kindOf(r *rules.Rule) ruleKind {
 	if len(bufs) == 0 && r.AppProto != "" && r.Dsize == nil {
 		return kindTx
 	}
+	if r.IPOnly() {
+		return kindPacket | kindIPOnly
+	}
 	return kindPacket
 }
 
 // hit is the matcher's callback: it keeps the rules of the current
 // inspection context (packet or transaction).
 func (w *worker) hit(r *rules.Rule) {
-	if (w.kinds[r] == kindTx) == w.isTx {
+	if (w.kinds[r]&kindTx != 0) == w.isTx {
 		w.hits = append(w.hits, r)
 	}
 }

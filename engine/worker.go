@@ -48,6 +48,9 @@ type worker struct {
 	isTx       bool
 	kinds      map[*rules.Rule]ruleKind
 	sigBlocked bool // a drop/reject signature blocked the current packet's flow
+	sigDrop    bool // a drop/reject signature dropped the current packet only
+	sigDropDec policy.Decision
+	dropRule   *rules.Rule // the rule that dropped the current packet
 	sigPool    []*sigState
 }
 
@@ -98,6 +101,11 @@ func (w *worker) handle(p *decode.Packet) (v Verdict) {
 	v.Action = policy.Allow
 	if st.pol.blocked {
 		// Fast path of a blocked flow: no DPI.
+		if s := st.sig; s != nil && s.blocked && !s.dropLogged[dir] {
+			s.dropLogged[dir] = true
+			w.dropEvent(e, st, dir, p, nil, "flow drop")
+			w.flushOut(false)
+		}
 		v.Action, v.Final, v.Decision, v.Proto, v.App = policy.Drop, true, &st.pol.dec, e.Key.Proto, w.e.appName(st)
 		return v
 	}
@@ -118,9 +126,17 @@ func (w *worker) handle(p *decode.Packet) (v Verdict) {
 	if w.e.cfg.Policy != nil {
 		w.decide(e, st, &v)
 	}
+	if w.dropRule != nil {
+		st.sig.dropLogged[dir] = true
+		w.dropEvent(e, st, dir, p, w.dropRule, "rules")
+		w.dropRule = nil
+	}
 	if w.sigBlocked {
-		w.sigBlocked = false
+		w.sigBlocked, w.sigDrop = false, false
 		v.Action, v.Final, v.Deciding, v.Decision, v.Proto, v.App = st.pol.dec.Action, true, true, &st.pol.dec, e.Key.Proto, w.e.appName(st)
+	} else if w.sigDrop {
+		w.sigDrop = false
+		v.Action, v.Final, v.Deciding, v.Decision, v.Proto, v.App = w.sigDropDec.Action, false, true, &w.sigDropDec, e.Key.Proto, w.e.appName(st)
 	} else if w.e.cfg.Rules != nil && v.Action == policy.Allow {
 		// Allowed flows stay in view of the signatures: not offloaded.
 		v.Final = false
