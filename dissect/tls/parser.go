@@ -42,6 +42,7 @@ type parser struct {
 	emitted bool
 	scratch []byte
 	v2buf   []byte // TLS suites converted from an SSLv2 hello
+	insp    inspectRec
 }
 
 var _ dissect.Parser = (*parser)(nil)
@@ -248,6 +249,7 @@ func (p *parser) message(c *dissect.Ctx, dir dissect.Dir, typ byte, body []byte)
 			return
 		}
 		r.certSeen = true
+		r.certs = append(r.certs[:0], body...)
 		der, n, ok := tlshello.FirstCertificate(body)
 		if !ok {
 			c.Emit.Anomaly("tls.bad_certificate_list")
@@ -270,6 +272,7 @@ func (p *parser) message(c *dissect.Ctx, dir dissect.Dir, typ byte, body []byte)
 				c.Emit.ServerName([]byte(n))
 			}
 		}
+		p.inspect(c, dissect.ToClient)
 	case tlshello.TypeServerHelloDone:
 		if dir == dissect.ToClient {
 			p.emit(c)
@@ -311,6 +314,16 @@ func (p *parser) clientHello(c *dissect.Ctx, ch *tlshello.ClientHello) {
 		p.scratch = append(p.scratch[:0], tlshello.VersionName(ch.MaxVersion())...)
 		c.Emit.Meta("tls_version", p.scratch)
 	}
+	r.clientRandom = append(r.clientRandom[:0], ch.Random...)
+	p.inspect(c, dissect.ToServer)
+}
+
+// inspect offers the handshake so far to the signature engine: a TLS
+// flow is one transaction (0), inspected at the ClientHello, the
+// ServerHello and the server's Certificate.
+func (p *parser) inspect(c *dissect.Ctx, side dissect.Dir) {
+	p.insp = inspectRec{r: &p.rec, side: side}
+	c.Emit.Inspect(side, 0, "tls", &p.insp)
 }
 
 func (p *parser) serverHello(c *dissect.Ctx, sh *tlshello.ServerHello) {
@@ -334,6 +347,8 @@ func (p *parser) serverHello(c *dissect.Ctx, sh *tlshello.ServerHello) {
 	if len(sh.ALPN) > 0 {
 		c.Emit.Meta("alpn", sh.ALPN)
 	}
+	r.serverRandom = append(r.serverRandom[:0], sh.Random...)
+	p.inspect(c, dissect.ToClient)
 	if r.version == 0x0304 {
 		// Everything after the ServerHello is encrypted.
 		p.emit(c)

@@ -28,6 +28,13 @@ type record struct {
 	ech           bool
 	cert          tlshello.CertInfo
 	chainLen      int
+	// For the signature engine (fields.go): the hello Randoms, the
+	// Certificate message body (every certificate's DER) and a buffer
+	// the certificate strings are offered from.
+	clientRandom []byte
+	serverRandom []byte
+	certs        []byte
+	scratch      []byte
 }
 
 var _ dissect.Record = (*record)(nil)

@@ -3,7 +3,10 @@
 // ClientHello, ServerHello and the server's Certificate, computes JA3, JA3S
 // and JA4, and writes one Suricata-style "tls" EVE event per flow once the
 // cleartext part of the handshake is over. The rest of the flow is
-// encrypted, so the parser then returns Done.
+// encrypted, so the parser then returns Done. The handshake is offered to
+// the signature engine as transaction 0 (Emitter.Inspect, fields.go) at
+// the ClientHello, the ServerHello and the server's Certificate, each time
+// with every field seen so far.
 package tls
 
 import (
