@@ -384,7 +384,10 @@ type Signatures struct {
 	// StreamDepth bounds the raw TCP stream bytes inspected per direction
 	// (0: 1 MiB, Suricata's stream.reassembly.depth).
 	StreamDepth int
-	kinds       map[*rules.Rule]ruleKind
+	// Skipped lists the rules of the files that were not loaded (for
+	// reports; the engine does not use it).
+	Skipped []*rules.RuleError
+	kinds   map[*rules.Rule]ruleKind
 }
 
 // NewSignatures compiles rs.

@@ -624,10 +624,12 @@ func setPCRE(st *state, o Option) error {
 		pc.Negated = true
 		v = strings.TrimSpace(v[1:])
 	}
-	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+	// Suricata also takes the regex unquoted (pcre:/one/U;).
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+		v = v[1 : len(v)-1]
+	} else if len(v) == 0 || v[0] != '/' {
 		return fmt.Errorf("value must be in double quotes")
 	}
-	v = v[1 : len(v)-1]
 	end := strings.LastIndexByte(v, '/')
 	if len(v) < 2 || v[0] != '/' || end <= 0 {
 		return fmt.Errorf(`want "/regex/flags"`)

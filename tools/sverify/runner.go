@@ -199,11 +199,17 @@ func (r *Runner) signatures(s *Spec) (*engine.Signatures, string, error) {
 		return nil, "", errors.Join(rs.Report.FileErrors...)
 	}
 	for _, e := range rs.Report.Skipped {
+		if strings.Contains(e.Msg, `"=>"`) || strings.Contains(e.Msg, "unknown protocol") && strings.Contains(e.Msg, ":") {
+			return nil, fmt.Sprintf("rule uses Suricata 8 syntax netsift does not support (%s:%d: %s)", filepath.Base(e.File), e.Line, e.Msg), nil
+		}
 		if len(e.Keywords) > 0 {
 			return nil, fmt.Sprintf("rule uses unsupported keyword %s (%s:%d)", strings.Join(e.Keywords, ", "), filepath.Base(e.File), e.Line), nil
 		}
 	}
 	sigs, err := engine.NewSignatures(rs, classes)
+	if sigs != nil {
+		sigs.Skipped = rs.Report.Skipped
+	}
 	return sigs, "", err
 }
 
@@ -250,6 +256,11 @@ func (r *Runner) RunTest(name string) Result {
 		return skip(why)
 	}
 	sigs, why, err := r.signatures(s)
+	if sigs != nil {
+		for _, e := range sigs.Skipped {
+			res.Notes = append(res.Notes, "rule not loaded: "+e.Error())
+		}
+	}
 	if err != nil {
 		res.Status, res.Cause = Fail, &Cause{Class: "runner", Where: "rules", Detail: err.Error()}
 		return res
