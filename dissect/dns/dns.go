@@ -12,6 +12,11 @@
 // Register DNS after the stricter UDP protocols that can look like DNS
 // messages (DNSCrypt certificate queries, NetBIOS, mDNS, LLMNR): its probe
 // matches any well-formed DNS message.
+//
+// Each DNS message is offered to the signature engine as its own
+// transaction (Emitter.Inspect, numbered 0, 1, 2… in the flow, as
+// Suricata numbers them); requests carry dns.query. mDNS and LLMNR
+// messages are not offered (Suricata has separate buffers for them).
 package dns
 
 import (

@@ -178,6 +178,11 @@ func (*benchEmitter) Resolved([]byte, netip.Addr)                     {}
 func (*benchEmitter) Meta(string, []byte)                             {}
 func (*benchEmitter) Anomaly(string)                                  {}
 
+// Inspect walks the rule buffers as the engine does with rules loaded.
+func (*benchEmitter) Inspect(d dissect.Dir, tx uint64, typ string, r dissect.Record) {
+	dissecttest.Nop{}.Inspect(d, tx, typ, r)
+}
+
 // BenchmarkDNSQuery measures probe + parse + EVE of a query and its
 // response on a warm parser.
 func BenchmarkDNSQuery(b *testing.B) {

@@ -23,6 +23,9 @@ type parser struct {
 	chain   []byte // CNAME chain names, each as len byte + name
 	host    []byte // last name reported with Emit.Host
 	rec     record
+	// tx numbers the flow's messages for Emitter.Inspect: as in Suricata,
+	// each DNS message (request or response) is its own transaction.
+	tx uint64
 }
 
 var _ dissect.Parser = (*parser)(nil)
@@ -151,6 +154,8 @@ func (p *parser) message(c *dissect.Ctx, dir dissect.Dir, msg []byte) {
 	if p.kind == kindDNS {
 		p.rec.msg = msg
 		c.Emit.Event(dir, "dns", &p.rec)
+		c.Emit.Inspect(dir, p.tx, "dns", &p.rec)
+		p.tx++
 		p.rec.msg = nil
 	}
 }

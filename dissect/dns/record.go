@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strconv"
 
+	"github.com/netsift/netsift/dissect"
 	"github.com/netsift/netsift/event"
 )
 
@@ -16,6 +17,31 @@ import (
 type record struct {
 	msg     []byte
 	scratch []byte
+	qname   []byte // RuleFields' name buffer (scratch is AppendEVE's)
+}
+
+var _ dissect.Fields = (*record)(nil)
+
+// RuleFields implements dissect.Fields: dns.query once per question name
+// of a request, written as the EVE rrname ("mail.google.com": labels
+// joined by '.', no trailing dot). Like Suricata's dns.query it covers
+// requests only; a response offers no buffer.
+func (r *record) RuleFields(add func(buffer string, value []byte)) {
+	msg := r.msg
+	if len(msg) < headerLen || header(msg).response() {
+		return
+	}
+	off := headerLen
+	for i := 0; i < int(header(msg).qdcount()); i++ {
+		var n int
+		var ok bool
+		r.qname, n, ok = appendName(r.qname[:0], msg, off)
+		if !ok || n+4 > len(msg) {
+			return
+		}
+		add("dns.query", r.qname)
+		off = n + 4
+	}
 }
 
 // AppendEVE writes the dns object.
