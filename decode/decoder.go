@@ -286,6 +286,7 @@ func (d *Decoder) etherType(et uint16, b []byte, p *Packet, depth int) {
 			return
 		default:
 			p.Anomaly = AnomalyUnknownEtherType
+			p.EtherType = et
 			return
 		}
 	}

@@ -82,6 +82,9 @@ type Packet struct {
 	// after Decode (Decode leaves it 0); EVE writes it as pcap_cnt.
 	Frame  uint64
 	Length int // bytes on the wire (frame length)
+	// EtherType is the EtherType of a non-IP payload the decoder stopped at
+	// (ARP 0x0806, LLDP 0x88cc…; with AnomalyUnknownEtherType), else 0.
+	EtherType uint16
 
 	// VLAN holds up to two 802.1Q/802.1ad tags, outer first; VLANs counts them.
 	VLAN  [2]uint16

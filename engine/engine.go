@@ -166,6 +166,15 @@ func (e *Engine) decodeFrame(frame []byte, ci *capture.Info) bool {
 	p := &e.pkt
 	e.dec.Decode(ci.LinkType, frame, ci.Time, p)
 	p.Frame = e.dstat.frames
+	if ci.LinkType == decode.LinkEthernet {
+		e.dstat.ethernet++
+	}
+	switch p.IPVersion {
+	case 4:
+		e.dstat.ipv4++
+	case 6:
+		e.dstat.ipv6++
+	}
 	if ci.Len > p.Length {
 		p.Length = ci.Len
 	}
@@ -178,6 +187,11 @@ func (e *Engine) decodeFrame(frame []byte, ci *capture.Info) bool {
 		return true
 	case decode.AnomalyUnknownEtherType:
 		e.dstat.nonIP++
+		if p.EtherType == 0x0806 {
+			e.dstat.arp++
+		} else {
+			e.dstat.unknownEther++
+		}
 		return false
 	case decode.AnomalyFragPending:
 		e.dstat.fragPending++
@@ -267,6 +281,11 @@ func (e *Engine) statsEvent() {
 		invalid += n
 	}
 	w.KUint("invalid", invalid)
+	w.KUint("ethernet", s.ethernet)
+	w.KUint("arp", s.arp)
+	w.KUint("unknown_ethertype", s.unknownEther)
+	w.KUint("ipv4", s.ipv4)
+	w.KUint("ipv6", s.ipv6)
 	w.ObjEnd()
 	w.Key("flow")
 	w.ObjStart()
@@ -282,8 +301,16 @@ func (e *Engine) statsEvent() {
 	w.ObjStart()
 	w.Key("flow")
 	w.ObjStart()
-	for _, name := range sortedKeys(s.eveApps) {
-		w.KUint(name, s.eveApps[name])
+	// Every counter, zeros too, as Suricata's stats (null-values).
+	all := make(map[string]uint64, len(eveFlowKeys))
+	for k := range eveFlowKeys {
+		all[k] = 0
+	}
+	for k, v := range s.eveApps {
+		all[k] = v
+	}
+	for _, name := range sortedKeys(all) {
+		w.KUint(name, all[name])
 	}
 	w.ObjEnd()
 	w.ObjEnd()

@@ -25,6 +25,10 @@ type Stats struct {
 	parserFailed uint64
 	frames       uint64 // frames read (dispatcher)
 	nonIP        uint64
+	ethernet     uint64 // decoder counters as Suricata's stats.decoder
+	arp          uint64
+	unknownEther uint64
+	ipv4, ipv6   uint64
 	fragPending  uint64
 	decodeAnom   [decode.NumAnomalies]uint64
 	appAnom      map[string]uint64
@@ -139,6 +143,11 @@ func (s *Stats) merge(o *Stats) {
 	s.parserFailed += o.parserFailed
 	s.frames += o.frames
 	s.nonIP += o.nonIP
+	s.ethernet += o.ethernet
+	s.arp += o.arp
+	s.unknownEther += o.unknownEther
+	s.ipv4 += o.ipv4
+	s.ipv6 += o.ipv6
 	s.fragPending += o.fragPending
 	for i := range s.decodeAnom {
 		s.decodeAnom[i] += o.decodeAnom[i]
