@@ -1,7 +1,9 @@
 // Package ssh identifies SSH (RFC 4253) by its identification banner and
 // parses both sides' banners and first KEXINIT to compute HASSH (client) and
 // HASSH-server fingerprints (github.com/salesforce/hassh: MD5 of
-// "kex;encryption;mac;compression" as sent by that side).
+// "kex;encryption;mac;compression" as sent by that side). The handshake
+// is offered to the signature engine as transaction 0 after each banner
+// and each KEXINIT (ssh.proto, ssh.software, ssh.hassh*).
 package ssh
 
 import (
@@ -63,12 +65,16 @@ type side struct {
 	pktOff   int    // start of the binary packets in buf
 	hstr     []byte // HASSH input string (own buffer)
 	hash     [md5.Size]byte
+	hex      [2 * md5.Size]byte // hash in lower-case hex
 }
 
 type parser struct {
 	s       [2]side
 	emitted bool
 	failed  bool
+	// side is the direction being offered to the signature engine
+	// (RuleFields' ssh.proto and ssh.software are that side's).
+	side dissect.Dir
 }
 
 // Feed buffers each direction until its banner and first KEXINIT are seen.
@@ -115,6 +121,7 @@ func (p *parser) Feed(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Stat
 			c.Emit.Meta("ssh_server_banner", line)
 		}
 		s.pktOff = i + 1
+		p.inspect(c, dir)
 		if len(s.proto) > 0 && s.proto[0] == '1' && !bytes.Equal(s.proto, []byte("1.99")) {
 			s.kex = true // SSH-1 has no KEXINIT
 			return p.check(c)
@@ -149,14 +156,48 @@ func (p *parser) Feed(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Stat
 	}
 	s.hstr = str
 	s.hash = md5.Sum(str)
-	var hex [32]byte
-	event.AppendHex(hex[:0], s.hash[:], 0)
+	event.AppendHex(s.hex[:0], s.hash[:], 0)
 	if dir == dissect.ToServer {
-		c.Emit.Meta("hassh", hex[:])
+		c.Emit.Meta("hassh", s.hex[:])
 	} else {
-		c.Emit.Meta("hassh_server", hex[:])
+		c.Emit.Meta("hassh_server", s.hex[:])
 	}
+	p.inspect(c, dir)
 	return p.check(c)
+}
+
+// inspect offers the handshake so far to the signature engine: an SSH
+// flow is one transaction (0), offered after each banner and each
+// KEXINIT, from the side that sent it.
+func (p *parser) inspect(c *dissect.Ctx, dir dissect.Dir) {
+	p.side = dir
+	c.Emit.Inspect(dir, 0, "ssh", (*record)(p))
+}
+
+var _ dissect.Fields = (*record)(nil)
+
+// RuleFields implements dissect.Fields with Suricata's SSH buffers:
+// ssh.proto ("2.0") and ssh.software ("OpenSSH_8.9p1", comments after a
+// space left out) of the side being inspected, ssh.hassh and
+// ssh.hassh.string of the client, ssh.hassh.server and
+// ssh.hassh.server.string of the server (hashes in lower-case hex).
+func (r *record) RuleFields(add func(buffer string, value []byte)) {
+	if s := &r.s[r.side&1]; s.banner {
+		if s.proto != nil {
+			add("ssh.proto", s.proto)
+		}
+		if s.software != nil {
+			add("ssh.software", s.software)
+		}
+	}
+	if s := &r.s[dissect.ToServer]; len(s.hstr) > 0 {
+		add("ssh.hassh", s.hex[:])
+		add("ssh.hassh.string", s.hstr)
+	}
+	if s := &r.s[dissect.ToClient]; len(s.hstr) > 0 {
+		add("ssh.hassh.server", s.hex[:])
+		add("ssh.hassh.server.string", s.hstr)
+	}
 }
 
 // hasshString appends the HASSH input for a KEXINIT payload (after the

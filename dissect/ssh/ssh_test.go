@@ -170,6 +170,11 @@ func (nopEmitter) Event(dissect.Dir, string, dissect.Record) {}
 func (nopEmitter) Anomaly(string)                            {}
 func (nopEmitter) Meta(string, []byte)                       {}
 
+// Inspect walks the rule buffers as the engine does with rules loaded.
+func (nopEmitter) Inspect(d dissect.Dir, tx uint64, typ string, r dissect.Record) {
+	dissecttest.Nop{}.Inspect(d, tx, typ, r)
+}
+
 // TestProbeAllocs checks that probing allocates nothing (STYLE.md §4).
 func TestProbeAllocs(t *testing.T) {
 	c2s, _ := os.ReadFile("testdata/go_c2s.bin")
