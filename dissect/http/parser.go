@@ -438,6 +438,16 @@ func (p *parser) Gap(c *dissect.Ctx, dir dissect.Dir, n int) {
 
 // Close implements dissect.Parser: requests never answered are logged.
 func (p *parser) Close(c *dissect.Ctx) {
+	// A request head cut short by the end of the flow (no blank line yet)
+	// is parsed as far as it goes, as libhtp does at stream end: its
+	// request line and complete header lines are logged and offered.
+	if h := &p.h[dissect.ToServer]; h.st == stHead && len(h.buf) > 0 && !p.connect {
+		if i := bytes.LastIndexByte(h.buf, '\n'); i > 0 {
+			msg := append(h.buf[:i+1:i+1], "\r\n"...)
+			h.buf = h.buf[:0]
+			p.request(c, msg)
+		}
+	}
 	// Bodies cut short by the end of the flow are offered as they are.
 	p.bodyEnd(c, dissect.ToServer)
 	p.bodyEnd(c, dissect.ToClient)
