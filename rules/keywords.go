@@ -350,8 +350,28 @@ func setTransform(st *state, name string, o Option) error {
 func (st *state) add(m *Match) {
 	m.Buffer = st.buf
 	m.Transforms = st.transforms
+	// A relative keyword after a legacy-modified content (uricontent,
+	// content + http_uri…) belongs to that content's buffer, as in
+	// Suricata, where it joins the list of the previous match.
+	if st.buf == BufferPacket && len(st.r.Matches) > 0 && m.isRelative() {
+		if prev := st.r.Matches[len(st.r.Matches)-1]; prev.Buffer != BufferPacket {
+			m.Buffer, m.Transforms = prev.Buffer, prev.Transforms
+		}
+	}
 	m.OptionIndex = st.optIndex
 	st.r.Matches = append(st.r.Matches, m)
+}
+
+func (m *Match) isRelative() bool {
+	switch m.Kind {
+	case MatchPCRE:
+		return m.PCRE != nil && m.PCRE.Relative
+	case MatchByteTest, MatchByteJump, MatchByteExtract:
+		return m.Byte != nil && m.Byte.Relative
+	case MatchIsDataAt:
+		return m.IsDataAt != nil && m.IsDataAt.Relative
+	}
+	return false
 }
 
 // lastContent returns the content the next modifier applies to: the last
