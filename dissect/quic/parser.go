@@ -265,6 +265,8 @@ func (p *parser) finish(c *dissect.Ctx) {
 	if p.rec.version != 0 {
 		p.scratchVersion(c)
 		c.Emit.Event(dissect.ToServer, "quic", &p.rec)
+		// The flow's one transaction, offered with the client's facts.
+		c.Emit.Inspect(dissect.ToServer, 0, "quic", &p.rec)
 	}
 }
 

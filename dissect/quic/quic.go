@@ -5,7 +5,9 @@
 // Initial packets, reassembles CRYPTO frames across packets and datagrams
 // and parses the TLS ClientHello inside (SNI, ALPN, JA3, JA4). Google
 // QUIC's cleartext CHLO gives SNI and user agent. One "quic" EVE event is
-// written per flow, then the parser returns Done.
+// written per flow, then the parser returns Done; at the same moment the
+// flow is offered to the signature engine as transaction 0 (quic.version,
+// quic.sni, quic.ua, ja3.*, ja4.hash).
 package quic
 
 import (

@@ -2,6 +2,7 @@ package quic
 
 import (
 	"crypto/md5"
+	"encoding/binary"
 
 	"github.com/netsift/netsift/dissect"
 	"github.com/netsift/netsift/dissect/internal/tlshello"
@@ -24,9 +25,37 @@ type record struct {
 	cyu     []byte
 	cyuHash []byte
 	scratch []byte
+	verRaw  [4]byte // quic.version's bytes
 }
 
-var _ dissect.Record = (*record)(nil)
+var (
+	_ dissect.Record = (*record)(nil)
+	_ dissect.Fields = (*record)(nil)
+)
+
+// RuleFields implements dissect.Fields with Suricata's QUIC buffers:
+// quic.version is the long header's version field as sent (4 bytes:
+// "Q046" for Google QUIC, |00 00 00 01| for v1), quic.sni and quic.ua
+// the ClientHello's or CHLO's, and the TLS fingerprints ja3.hash,
+// ja3.string and ja4.hash of an IETF ClientHello (Suricata applies those
+// keywords to QUIC; tls.sni it does not).
+func (r *record) RuleFields(add func(buffer string, value []byte)) {
+	if r.version != 0 {
+		binary.BigEndian.PutUint32(r.verRaw[:], r.version)
+		add("quic.version", r.verRaw[:])
+	}
+	if len(r.sni) > 0 {
+		add("quic.sni", r.sni)
+	}
+	if len(r.ua) > 0 {
+		add("quic.ua", r.ua)
+	}
+	if r.hello {
+		add("ja3.hash", r.ja3Hash)
+		add("ja3.string", r.ja3)
+		add("ja4.hash", r.ja4)
+	}
+}
 
 var one = []byte("1")
 
