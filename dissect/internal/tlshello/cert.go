@@ -35,13 +35,8 @@ func ParseCertificate(der []byte) (ci CertInfo, ok bool) {
 	sum := sha1.Sum(der)
 	ci.Fingerprint = string(event.AppendHex(nil, sum[:], ':'))
 	if c, err := x509.ParseCertificate(der); err == nil {
-		var subj, iss pkix.RDNSequence
-		if _, err := asn1.Unmarshal(c.RawSubject, &subj); err == nil {
-			ci.Subject = FormatDN(subj)
-		}
-		if _, err := asn1.Unmarshal(c.RawIssuer, &iss); err == nil {
-			ci.Issuer = FormatDN(iss)
-		}
+		ci.Subject = parseDN(c.RawSubject)
+		ci.Issuer = parseDN(c.RawIssuer)
 		if c.SerialNumber != nil {
 			ci.Serial = formatSerial(c.SerialNumber.Bytes())
 		}
@@ -86,13 +81,8 @@ func lenientCert(der []byte, ci CertInfo) (CertInfo, bool) {
 		b = b[1:]
 	}
 	ci.Serial = formatSerial(b)
-	var subj, iss pkix.RDNSequence
-	if _, err := asn1.Unmarshal(t.Subject.FullBytes, &subj); err == nil {
-		ci.Subject = FormatDN(subj)
-	}
-	if _, err := asn1.Unmarshal(t.Issuer.FullBytes, &iss); err == nil {
-		ci.Issuer = FormatDN(iss)
-	}
+	ci.Subject = parseDN(t.Subject.FullBytes)
+	ci.Issuer = parseDN(t.Issuer.FullBytes)
 	ci.NotBefore = lenientTime(t.Validity.NotBefore)
 	ci.NotAfter = lenientTime(t.Validity.NotAfter)
 	return ci, true
@@ -153,6 +143,38 @@ var attrNames = map[string]string{
 // FormatDN writes a distinguished name the way Suricata logs it: RDNs in
 // certificate order joined by ", ", attributes as SHORT=value, several
 // attributes of one RDN joined by " + ", unknown types as dotted OIDs.
+// atvRaw and rdnSET read a distinguished name without validating the
+// string types: encoding/asn1 rejects a PrintableString holding a NUL
+// byte, which is exactly what a null-byte injection certificate carries
+// (and what rules look for, as Suricata shows the bytes as they are).
+type atvRaw struct {
+	Type  asn1.ObjectIdentifier
+	Value asn1.RawValue
+}
+
+type rdnSET []atvRaw
+
+// parseDN formats a DER Name; "" when it is not one.
+func parseDN(der []byte) string {
+	var rdns pkix.RDNSequence
+	if _, err := asn1.Unmarshal(der, &rdns); err == nil {
+		return FormatDN(rdns)
+	}
+	var raw []rdnSET
+	if _, err := asn1.Unmarshal(der, &raw); err != nil {
+		return ""
+	}
+	rdns = make(pkix.RDNSequence, 0, len(raw))
+	for _, set := range raw {
+		rdn := make([]pkix.AttributeTypeAndValue, 0, len(set))
+		for _, a := range set {
+			rdn = append(rdn, pkix.AttributeTypeAndValue{Type: a.Type, Value: string(a.Value.Bytes)})
+		}
+		rdns = append(rdns, rdn)
+	}
+	return FormatDN(rdns)
+}
+
 func FormatDN(rdns pkix.RDNSequence) string {
 	var sb strings.Builder
 	for i, rdn := range rdns {
