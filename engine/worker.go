@@ -171,6 +171,10 @@ func (w *worker) initFlow(e *entry, p *decode.Packet, swapped bool) {
 		clientIsSrc = false
 	case p.Proto == decode.ProtoTCP && p.TCPFlags&decode.TCPSyn != 0:
 		clientIsSrc = true
+	case p.Proto == decode.ProtoTCP && midstreamRole(p.Payload) != 0:
+		// Mid-stream, the payload tells best: a request comes from the
+		// client, an answer from the server.
+		clientIsSrc = midstreamRole(p.Payload) > 0
 	case p.Proto == decode.ProtoTCP || p.Proto == decode.ProtoUDP:
 		if w.e.servicePort(p.SrcPort) && !w.e.servicePort(p.DstPort) {
 			clientIsSrc = false
@@ -189,6 +193,27 @@ func (w *worker) initFlow(e *entry, p *decode.Packet, swapped bool) {
 	default:
 		st.ipApp, st.conf = ipProtoApp(p.Proto), ConfDPI
 	}
+}
+
+// midstreamRole guesses, from the first payload of a TCP flow picked up
+// mid-stream, whether its sender is the client (+1: an HTTP request, a TLS
+// ClientHello, an SSH banner is ambiguous and not used) or the server (-1:
+// an HTTP status line, a TLS ServerHello); 0 when it cannot tell.
+func midstreamRole(b []byte) int {
+	switch {
+	case len(b) >= 6 && b[0] == 0x16 && b[1] == 3 && b[5] == 1:
+		return 1
+	case len(b) >= 6 && b[0] == 0x16 && b[1] == 3 && b[5] == 2:
+		return -1
+	case len(b) >= 8 && string(b[:7]) == "HTTP/1." && b[7] >= '0' && b[7] <= '9':
+		return -1
+	}
+	for _, m := range [...]string{"GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "CONNECT ", "PATCH "} {
+		if len(b) > len(m) && string(b[:len(m)]) == m {
+			return 1
+		}
+	}
+	return 0
 }
 
 func isICMPReply(t uint8) bool {
