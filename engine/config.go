@@ -55,6 +55,10 @@ type Config struct {
 	// Rules, when set, returns the signature set in force (swapped
 	// atomically on reload, like Policy).
 	Rules func() *Signatures
+	// CommunityID adds each flow's Community ID (community_id, computed
+	// with CommunityIDSeed) to its events, as Suricata's eve-log option.
+	CommunityID     bool
+	CommunityIDSeed uint16
 	// RulesBlock makes drop and reject signatures act (inline): the packet
 	// and the rest of its flow are dropped, alerts say "blocked". Without
 	// it they alert only, as Suricata does in IDS mode.

@@ -26,6 +26,13 @@ func (w *worker) header(e *entry, typ string, dir dissect.Dir) event.Header {
 		h.VLAN = st.vlan[:st.vlans]
 	}
 	h.AppProto = w.e.appProto(st)
+	if w.e.cfg.CommunityID {
+		if st.cid == "" {
+			ka, kb := addrOf(&e.Key.A, e.Key.V6), addrOf(&e.Key.B, e.Key.V6)
+			st.cid = event.CommunityID(w.e.cfg.CommunityIDSeed, ka, kb, e.Key.PA, e.Key.PB, e.Key.Proto)
+		}
+		h.CommunityID = st.cid
+	}
 	return h
 }
 

@@ -67,6 +67,7 @@ type flowState struct {
 	anomalies uint32
 	pol       polState
 	sig       *sigState // signature state; nil without rules
+	cid       string    // Community ID, when configured
 	started   bool      // first packet processed (state initialised)
 }
 

@@ -21,6 +21,8 @@ type Header struct {
 	VLAN      []uint16
 	AppProto  string // "" to omit
 	Direction string // "to_server"/"to_client"; "" to omit
+	// CommunityID is the flow's Community ID ("" to omit).
+	CommunityID string
 }
 
 // ProtoName returns Suricata's name for an IP protocol number ("TCP",
@@ -100,6 +102,9 @@ func BeginEvent(w *Writer, h *Header) {
 		w.B = append(w.B, '"')
 		w.B = ProtoName(h.Proto, w.B)
 		w.B = append(w.B, '"')
+	}
+	if h.CommunityID != "" {
+		w.KString("community_id", h.CommunityID)
 	}
 	if h.Direction != "" {
 		w.KString("direction", h.Direction)

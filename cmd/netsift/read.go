@@ -30,6 +30,8 @@ func readCmd() *cobra.Command {
 		cpuProf   string
 		polPath   string
 		ro        rulesOpts
+		cid       bool
+		cidSeed   uint16
 	)
 	cmd := &cobra.Command{
 		Use:   "read [flags] CAPTURE...",
@@ -66,6 +68,7 @@ the error names the file and byte offset); 2 usage error or unreadable input.`,
 				Output:       out,
 				NoFlowEvents: noFlow,
 			}
+			cfg.CommunityID, cfg.CommunityIDSeed = cid, cidSeed
 			cfg.Flow.MaxFlows = maxFlows
 			if !noService {
 				cfg.Services = serviceTable()
@@ -183,6 +186,8 @@ the error names the file and byte offset); 2 usage error or unreadable input.`,
 	f.BoolVar(&noService, "no-services", false, "do not name services from host names and addresses")
 	f.StringVar(&polPath, "policy", "", "dry-run the policy `FILE`: write policy events and a summary per rule of what would have been blocked")
 	ro.flags(f)
+	f.BoolVar(&cid, "community-id", false, "add each flow's Community ID (community_id) to its events")
+	f.Uint16Var(&cidSeed, "community-id-seed", 0, "seed of the Community ID hash")
 	f.StringVar(&cpuProf, "cpuprofile", "", "write a Go CPU profile to `FILE` (for go tool pprof)")
 	return cmd
 }

@@ -366,6 +366,7 @@ func (r *Runner) skipEntry(v any) string {
 func (r *Runner) events(s *Spec, sigs *engine.Signatures) ([]Event, []string, error) {
 	var buf bytes.Buffer
 	cfg := engine.Config{Registry: all.Registry(), Output: &buf}
+	cfg.CommunityID, cfg.CommunityIDSeed = communityID(filepath.Join(s.Dir, "suricata.yaml"))
 	if sigs != nil {
 		cfg.Rules = func() *engine.Signatures { return sigs }
 		cfg.RulesBlock = slices.Contains(s.Args, "--simulate-ips")
@@ -414,6 +415,37 @@ func (r *Runner) events(s *Spec, sigs *engine.Signatures) ([]Event, []string, er
 		evs = append(evs, ev)
 	}
 	return evs, notes, sc.Err()
+}
+
+// communityID reads the eve-log community-id options of a test's
+// suricata.yaml.
+func communityID(path string) (bool, uint16) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return false, 0
+	}
+	if bytes.HasPrefix(b, []byte("%YAML")) {
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			b = b[i+1:]
+		}
+	}
+	var cfg struct {
+		Outputs []map[string]struct {
+			CommunityID any    `yaml:"community-id"`
+			Seed        uint16 `yaml:"community-id-seed"`
+		} `yaml:"outputs"`
+	}
+	if yaml.Unmarshal(b, &cfg) != nil {
+		return false, 0
+	}
+	for _, o := range cfg.Outputs {
+		if e, ok := o["eve-log"]; ok {
+			if v := fmt.Sprint(e.CommunityID); v == "true" || v == "yes" {
+				return true, e.Seed
+			}
+		}
+	}
+	return false, 0
 }
 
 // eveTypes reads the eve-log types a test's suricata.yaml enables (nil:
