@@ -461,3 +461,25 @@ func TestSkipTunnels(t *testing.T) {
 		t.Errorf("SkipTunnels with TunnelNone accepted")
 	}
 }
+
+// TestNSH decodes IPv4/UDP behind a Network Service Header (RFC 8300) of
+// MD type 1 (6 words) and MD type 2 (2 words), and flags the layer.
+func TestNSH(t *testing.T) {
+	inner := ser(t, append([]sl{ipv4(ip4A, ip4B, layers.IPProtocolUDP)}, udpDgram(5000, 53, []byte("x"))...)...)
+	for _, words := range []byte{6, 2} {
+		hdr := make([]byte, int(words)*4)
+		hdr[1], hdr[2], hdr[3] = words, 1, 1 // length, MD type 1, next protocol IPv4
+		frame := ser(t, cat(eth(layers.EthernetType(0x894f)), raw(append(hdr, inner...)))...)
+		var p Packet
+		NewDecoder(Config{}).Decode(LinkEthernet, frame, t0, &p)
+		if p.Anomaly != AnomalyNone || p.Proto != ProtoUDP || p.DstPort != 53 || p.Layers&LayerNSH == 0 {
+			t.Errorf("NSH %d words: anomaly %v proto %d port %d layers %#x", words, p.Anomaly, p.Proto, p.DstPort, p.Layers)
+		}
+	}
+	// A length beyond the frame is a truncation, not a panic.
+	var p Packet
+	NewDecoder(Config{}).Decode(LinkEthernet, ser(t, cat(eth(layers.EthernetType(0x894f)), raw([]byte{0, 63, 1, 1, 0, 0, 0, 0}))...), t0, &p)
+	if p.Anomaly != AnomalyLinkTruncated {
+		t.Errorf("NSH length beyond the frame: anomaly %v", p.Anomaly)
+	}
+}

@@ -264,6 +264,7 @@ func (d *Decoder) etherType(et uint16, b []byte, p *Packet, depth int) {
 				p.Anomaly = AnomalyLinkTooDeep
 				return
 			}
+			p.Layers |= LayerVLAN
 			if int(p.VLANs) < len(p.VLAN) {
 				p.VLAN[p.VLANs] = be.Uint16(b) & 0x0fff
 			}
@@ -275,6 +276,9 @@ func (d *Decoder) etherType(et uint16, b []byte, p *Packet, depth int) {
 			return
 		case 0x8847, 0x8848:
 			d.mpls(b, p, depth)
+			return
+		case 0x894f:
+			d.nsh(b, p, depth)
 			return
 		case 0x8903:
 			// Cisco FabricPath: FTag/TTL, then the original Ethernet frame.
@@ -292,8 +296,51 @@ func (d *Decoder) etherType(et uint16, b []byte, p *Packet, depth int) {
 	}
 }
 
+// nsh decodes a Network Service Header (RFC 8300, EtherType 0x894F): a
+// 4-byte base header whose 6-bit length counts 4-byte words of the whole
+// header (MD type 1: 6 words; type 2: 2 + variable context), then the
+// packet of its next protocol (IPv4, IPv6, Ethernet, NSH, MPLS).
+func (d *Decoder) nsh(b []byte, p *Packet, depth int) {
+	p.Layers |= LayerNSH
+	if len(b) < 8 {
+		p.Anomaly = AnomalyLinkTruncated
+		return
+	}
+	if b[0]>>6 != 0 { // version 0 only
+		p.Anomaly = AnomalyUnknownEtherType
+		p.EtherType = 0x894f
+		return
+	}
+	n := int(b[1]&0x3f) * 4
+	if n < 8 || n > len(b) {
+		p.Anomaly = AnomalyLinkTruncated
+		return
+	}
+	if depth >= d.cfg.MaxTunnelDepth {
+		p.Anomaly = AnomalyLinkTooDeep
+		return
+	}
+	next, rest := b[3], b[n:]
+	switch next {
+	case 1:
+		d.ipv4(rest, p, depth+1)
+	case 2:
+		d.ipv6(rest, p, depth+1)
+	case 3:
+		d.ethernet(rest, p, depth+1)
+	case 4:
+		d.nsh(rest, p, depth+1)
+	case 5:
+		d.mpls(rest, p, depth+1)
+	default:
+		p.Anomaly = AnomalyUnknownEtherType
+		p.EtherType = 0x894f
+	}
+}
+
 // pppoe decodes a PPPoE session frame (RFC 2516): 6-byte header, then PPP.
 func (d *Decoder) pppoe(b []byte, p *Packet, depth int) {
+	p.Layers |= LayerPPPoE
 	if len(b) < 6 {
 		p.Anomaly = AnomalyPPPoETruncated
 		return
@@ -313,6 +360,7 @@ func (d *Decoder) pppoe(b []byte, p *Packet, depth int) {
 // mpls skips an MPLS label stack and guesses the payload from its first
 // nibble: 4 IPv4, 6 IPv6, 0 a pseudowire control word followed by Ethernet.
 func (d *Decoder) mpls(b []byte, p *Packet, depth int) {
+	p.Layers |= LayerMPLS
 	for i := 0; ; i++ {
 		if len(b) < 4 {
 			p.Anomaly = AnomalyMPLSTruncated

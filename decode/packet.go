@@ -48,6 +48,14 @@ func (t Tunnel) String() string {
 	return "unknown"
 }
 
+// Packet.Layers bits.
+const (
+	LayerVLAN uint8 = 1 << iota
+	LayerMPLS
+	LayerPPPoE
+	LayerNSH
+)
+
 // IP protocol numbers used by the decoder and its callers.
 const (
 	ProtoICMP   = 1
@@ -82,6 +90,9 @@ type Packet struct {
 	// after Decode (Decode leaves it 0); EVE writes it as pcap_cnt.
 	Frame  uint64
 	Length int // bytes on the wire (frame length)
+	// Layers flags the link-level encapsulations the frame went through
+	// (LayerVLAN, LayerMPLS, LayerPPPoE, LayerNSH), for statistics.
+	Layers uint8
 	// EtherType is the EtherType of a non-IP payload the decoder stopped at
 	// (ARP 0x0806, LLDP 0x88cc…; with AnomalyUnknownEtherType), else 0.
 	EtherType uint16

@@ -175,6 +175,34 @@ func (e *Engine) decodeFrame(frame []byte, ci *capture.Info) bool {
 	case 6:
 		e.dstat.ipv6++
 	}
+	if l := p.Layers; l != 0 {
+		if l&decode.LayerVLAN != 0 {
+			e.dstat.vlan++
+		}
+		if l&decode.LayerMPLS != 0 {
+			e.dstat.mpls++
+		}
+		if l&decode.LayerPPPoE != 0 {
+			e.dstat.pppoe++
+		}
+		if l&decode.LayerNSH != 0 {
+			e.dstat.nsh++
+		}
+	}
+	if p.Anomaly == decode.AnomalyNone {
+		switch p.Proto {
+		case decode.ProtoTCP:
+			e.dstat.tcp++
+		case decode.ProtoUDP:
+			e.dstat.udp++
+		case decode.ProtoICMP:
+			e.dstat.icmpv4++
+		case decode.ProtoICMPv6:
+			e.dstat.icmpv6++
+		case decode.ProtoSCTP:
+			e.dstat.sctp++
+		}
+	}
 	if ci.Len > p.Length {
 		p.Length = ci.Len
 	}
@@ -286,6 +314,15 @@ func (e *Engine) statsEvent() {
 	w.KUint("unknown_ethertype", s.unknownEther)
 	w.KUint("ipv4", s.ipv4)
 	w.KUint("ipv6", s.ipv6)
+	w.KUint("tcp", s.tcp)
+	w.KUint("udp", s.udp)
+	w.KUint("icmpv4", s.icmpv4)
+	w.KUint("icmpv6", s.icmpv6)
+	w.KUint("sctp", s.sctp)
+	w.KUint("vlan", s.vlan)
+	w.KUint("mpls", s.mpls)
+	w.KUint("pppoe", s.pppoe)
+	w.KUint("nsh", s.nsh)
 	w.ObjEnd()
 	w.Key("flow")
 	w.ObjStart()

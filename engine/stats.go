@@ -29,6 +29,11 @@ type Stats struct {
 	arp          uint64
 	unknownEther uint64
 	ipv4, ipv6   uint64
+	tcp, udp     uint64
+	icmpv4       uint64
+	icmpv6, sctp uint64
+	vlan, mpls   uint64
+	pppoe, nsh   uint64
 	fragPending  uint64
 	decodeAnom   [decode.NumAnomalies]uint64
 	appAnom      map[string]uint64
@@ -148,6 +153,15 @@ func (s *Stats) merge(o *Stats) {
 	s.unknownEther += o.unknownEther
 	s.ipv4 += o.ipv4
 	s.ipv6 += o.ipv6
+	s.tcp += o.tcp
+	s.udp += o.udp
+	s.icmpv4 += o.icmpv4
+	s.icmpv6 += o.icmpv6
+	s.sctp += o.sctp
+	s.vlan += o.vlan
+	s.mpls += o.mpls
+	s.pppoe += o.pppoe
+	s.nsh += o.nsh
 	s.fragPending += o.fragPending
 	for i := range s.decodeAnom {
 		s.decodeAnom[i] += o.decodeAnom[i]
