@@ -198,7 +198,10 @@ func (w *worker) fillTx(tx *match.Tx, e *entry, st *flowState, dir dissect.Dir, 
 // both ways mid-stream); other protocols once both directions were seen.
 func (w *worker) established(e *entry, st *flowState) bool {
 	if e.Key.Proto == decode.ProtoTCP {
-		return st.synAck && st.pkts[0] > 0 && (st.pkts[0]+st.pkts[1] > 2 || !st.synSeen) || !st.synSeen && st.pkts[0] > 0 && st.pkts[1] > 0
+		if w.closing {
+			return false // a FIN or RST came before this packet: closing
+		}
+		return st.synAck && st.pkts[0] > 0 && (st.pkts[0]+st.pkts[1] > 3 || !st.synSeen) || !st.synSeen && st.pkts[0] > 0 && st.pkts[1] > 0
 	}
 	return st.pkts[0] > 0 && st.pkts[1] > 0
 }
@@ -247,10 +250,10 @@ func (w *worker) runMatch(sg *Signatures, e *entry, st *flowState, s *sigState, 
 	// applies its drop or pass to the whole flow; a match on a packet of
 	// its own (UDP, ICMP, TCP picked up mid-stream) to that packet only.
 	flowScope := isTx || (e.Key.Proto == decode.ProtoTCP && st.synSeen)
+	// pass is first in Suricata's action order: nothing of this
+	// inspection alerts, and a flow-scope pass ends the flow's inspection.
 	for _, r := range w.hits {
 		if r.Action == rules.ActionPass {
-			// pass is first in Suricata's action order: nothing of this
-			// inspection alerts.
 			if flowScope || w.kinds[r]&kindIPOnly != 0 {
 				s.passed = true
 			}

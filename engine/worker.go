@@ -46,6 +46,7 @@ type worker struct {
 	hits       []*rules.Rule
 	hitFn      func(*rules.Rule)
 	isTx       bool
+	closing    bool // the current TCP packet came after a FIN or RST
 	kinds      map[*rules.Rule]ruleKind
 	sigBlocked bool // a drop/reject signature blocked the current packet's flow
 	sigDrop    bool // a drop/reject signature dropped the current packet only
@@ -113,6 +114,7 @@ func (w *worker) handle(p *decode.Packet) (v Verdict) {
 
 	switch p.Proto {
 	case decode.ProtoTCP:
+		w.closing = st.finSeen[0] || st.finSeen[1] || st.rstSeen
 		w.tcp(e, st, dir, p)
 	case decode.ProtoUDP:
 		if len(p.Payload) > 0 {
