@@ -12,7 +12,7 @@ import (
 )
 
 // Key identifies a flow regardless of direction. It is a packed,
-// pointer-free value type (40 bytes) usable with == and as a map key: the
+// pointer-free value type (42 bytes) usable with == and as a map key: the
 // lower endpoint (by address, then port) is always A, so both directions of
 // a flow produce the same Key. netip.AddrPort was not used because it holds
 // a pointer (zone handle), making map hashing slower and keys not
@@ -23,12 +23,19 @@ type Key struct {
 	VLAN   uint16 // innermost 802.1Q id (0 when untagged)
 	Proto  uint8
 	V6     bool
+	// Tunneled is 1 for a flow seen inside a tunnel: as Suricata (its
+	// recursion level is part of the flow key), the inner flow of a tunnel
+	// is not the same flow as identical traffic outside it.
+	Tunneled uint8
 }
 
 // MakeKey builds p's key; swapped reports that p's source is endpoint B.
 func MakeKey(p *decode.Packet) (k Key, swapped bool) {
 	k.Proto = p.Proto
 	k.V6 = p.IPVersion == 6
+	if p.Tunnel != decode.TunnelNone {
+		k.Tunneled = 1
+	}
 	if p.VLANs > 0 {
 		k.VLAN = p.VLAN[p.VLANs-1]
 	}
@@ -73,6 +80,6 @@ func (k *Key) Hash() uint64 {
 	mix(binary.LittleEndian.Uint64(k.B[:8]))
 	mix(binary.LittleEndian.Uint64(k.B[8:]))
 	mix(uint64(k.PA)<<32 | uint64(k.PB)<<16 | uint64(k.VLAN))
-	mix(uint64(k.Proto))
+	mix(uint64(k.Proto) | uint64(k.Tunneled)<<8)
 	return h
 }
