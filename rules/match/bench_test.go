@@ -114,6 +114,11 @@ func randomTx() *Tx {
 // BenchmarkMatchETOpen matches all enabled ET Open rules against a
 // 1400-byte HTTP request (payload + http buffers) and a 1400-byte random
 // TCP payload. MB/s counts the 1400-byte payload only.
+//
+// Measured (AMD EPYC, 2 shared cores, -benchtime 20000x): with the
+// Aho-Corasick prefilter http 21–26 µs/op and 14 allocs, random-tcp
+// 9.3–11.4 µs/op and 6 allocs; with the pair/quad bitmap prefilter http
+// 9.5–10 µs/op, random-tcp 1.6–1.8 µs/op, 0 allocs.
 func BenchmarkMatchETOpen(b *testing.B) {
 	m := loadET(b)
 	for _, c := range []struct {

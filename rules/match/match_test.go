@@ -414,32 +414,44 @@ func TestAccessors(t *testing.T) {
 	}
 }
 
-// TestPrefilterScan checks the prefilter against bytes.Contains on folded
-// data for patterns of every length class.
+// TestPrefilterScan checks the prefilter against strings.Contains on folded
+// data for patterns of every length class, in a large group (byte-by-byte
+// scan) and in small ones (per-pattern anchored scan).
 func TestPrefilterScan(t *testing.T) {
-	pats := []string{"a", "z", "|", "ab", "AB", "xyz", "\x00\x00", "\x00\x20", "abcd", "abcdef", "GET ", "get /", "\xff\xfe\xfd\xfc\xfb"}
-	var lp [][]byte
-	seenP := map[string]bool{}
-	for _, p := range pats {
-		l := string(lower([]byte(p)))
-		if !seenP[l] {
-			seenP[l] = true
-			lp = append(lp, []byte(l))
-		}
+	sets := [][]string{
+		{"a", "z", "|", "ab", "AB", "xyz", "\x00\x00", "\x00\x20", "abcd", "abcdef", "GET ", "get /", "\xff\xfe\xfd\xfc\xfb"},
+		{"ab", "xyz", "get /", "\xff\xfe\xfd\xfc\xfb"},
+		{"user-agent:  ", "location: \r\n"},
+		{"qq"},
 	}
-	m := newMPM(lp)
-	seen := make([]uint64, 1)
-	inputs := []string{"", "a", "xAbCdEf", "GeT /x", "  \x00\x00 ", "\xff\xfe\xfd\xfc\xfb", "XYZ", "@`", "|", "ab", "Zz"}
-	for _, in := range inputs {
-		got := map[int32]bool{}
-		for _, id := range m.scan([]byte(in), seen, nil) {
-			got[id] = true
-			seen[0] = 0
+	inputs := []string{"", "a", "xAbCdEf", "GeT /x", "  \x00\x00 ", "\xff\xfe\xfd\xfc\xfb", "XYZ", "@`", "|", "ab", "Zz",
+		"User-Agent:  x", "uSER-aGENT: ", "Location: \r\nLocation: \r", "QqQ", "q"}
+	for si, set := range sets {
+		var lp [][]byte
+		seenP := map[string]bool{}
+		for _, p := range set {
+			l := string(lower([]byte(p)))
+			if !seenP[l] {
+				seenP[l] = true
+				lp = append(lp, []byte(l))
+			}
 		}
-		low := string(lower([]byte(in)))
-		for id, p := range lp {
-			if want := strings.Contains(low, string(p)); want != got[int32(id)] {
-				t.Errorf("scan(%q) pattern %q: found %v, want %v", in, p, got[int32(id)], want)
+		m := newMPM(lp)
+		if small := m.anchor != nil; small != (si > 0) {
+			t.Fatalf("set %d: small-group mode %v", si, small)
+		}
+		seen := make([]uint64, 1)
+		for _, in := range inputs {
+			got := map[int32]bool{}
+			for _, id := range m.scan([]byte(in), seen, nil) {
+				got[id] = true
+			}
+			seen[0] = 0
+			low := string(lower([]byte(in)))
+			for id, p := range lp {
+				if want := strings.Contains(low, string(p)); want != got[int32(id)] {
+					t.Errorf("set %d: scan(%q) pattern %q: found %v, want %v", si, in, p, got[int32(id)], want)
+				}
 			}
 		}
 	}
