@@ -100,8 +100,10 @@ type Packet struct {
 	// VLAN holds up to two 802.1Q/802.1ad tags, outer first; VLANs counts them.
 	VLAN  [2]uint16
 	VLANs uint8
-	// Tunnel is the outermost tunnel the inner packet was carried in.
-	Tunnel Tunnel
+	// Tunnel is the outermost tunnel the inner packet was carried in;
+	// TunnelDepth how many tunnels deep it is (0: not tunnelled).
+	Tunnel      Tunnel
+	TunnelDepth uint8
 
 	// IPVersion is 4 or 6 (0 when the packet has no IP layer we could read).
 	IPVersion uint8

@@ -44,6 +44,7 @@ func (d *Decoder) tunnel(kind Tunnel, how innerKind, b []byte, p *Packet, depth 
 		p.Tunnel = kind
 	}
 	depth++
+	p.TunnelDepth = uint8(depth)
 	switch how {
 	case innerIP:
 		d.ipAny(b, p, depth)

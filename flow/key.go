@@ -23,9 +23,10 @@ type Key struct {
 	VLAN   uint16 // innermost 802.1Q id (0 when untagged)
 	Proto  uint8
 	V6     bool
-	// Tunneled is 1 for a flow seen inside a tunnel: as Suricata (its
-	// recursion level is part of the flow key), the inner flow of a tunnel
-	// is not the same flow as identical traffic outside it.
+	// Tunneled is the tunnel depth of the flow's packets (0: none): as
+	// Suricata (its recursion level is part of the flow key), the inner
+	// flow of a tunnel is not the same flow as identical traffic outside
+	// it or at another depth.
 	Tunneled uint8
 }
 
@@ -33,9 +34,7 @@ type Key struct {
 func MakeKey(p *decode.Packet) (k Key, swapped bool) {
 	k.Proto = p.Proto
 	k.V6 = p.IPVersion == 6
-	if p.Tunnel != decode.TunnelNone {
-		k.Tunneled = 1
-	}
+	k.Tunneled = p.TunnelDepth
 	if p.VLANs > 0 {
 		k.VLAN = p.VLAN[p.VLANs-1]
 	}
