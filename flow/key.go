@@ -38,6 +38,17 @@ func MakeKey(p *decode.Packet) (k Key, swapped bool) {
 	if p.VLANs > 0 {
 		k.VLAN = p.VLAN[p.VLANs-1]
 	}
+	if r := icmpRole(p); r != 0 {
+		// ICMP queries and their replies: the querier is always A, so an
+		// echo reply sent the same way as an earlier request is not taken
+		// for that request's answer (Suricata keys them apart too).
+		if r > 0 {
+			k.A, k.B = p.Src, p.Dst
+			return k, false
+		}
+		k.A, k.B = p.Dst, p.Src
+		return k, true
+	}
 	c := compare(&p.Src, &p.Dst)
 	if c < 0 || (c == 0 && p.SrcPort <= p.DstPort) {
 		k.A, k.B, k.PA, k.PB = p.Src, p.Dst, p.SrcPort, p.DstPort
@@ -45,6 +56,28 @@ func MakeKey(p *decode.Packet) (k Key, swapped bool) {
 	}
 	k.A, k.B, k.PA, k.PB = p.Dst, p.Src, p.DstPort, p.SrcPort
 	return k, true
+}
+
+// icmpRole is +1 for an ICMP query (echo, timestamp, information, address
+// mask request; ICMPv6 echo request), -1 for its reply, 0 for anything else.
+func icmpRole(p *decode.Packet) int {
+	switch p.Proto {
+	case decode.ProtoICMP:
+		switch p.ICMPType {
+		case 8, 13, 15, 17:
+			return 1
+		case 0, 14, 16, 18:
+			return -1
+		}
+	case decode.ProtoICMPv6:
+		switch p.ICMPType {
+		case 128:
+			return 1
+		case 129:
+			return -1
+		}
+	}
+	return 0
 }
 
 func compare(a, b *[16]byte) int {
