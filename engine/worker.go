@@ -183,10 +183,8 @@ func (w *worker) initFlow(e *entry, p *decode.Packet, swapped bool) {
 		} else if p.SrcPort < 1024 && p.DstPort >= 1024 && !w.e.servicePort(p.DstPort) {
 			clientIsSrc = false
 		}
-	case p.Proto == decode.ProtoICMP && isICMPReply(p.ICMPType):
-		clientIsSrc = false
-	case p.Proto == decode.ProtoICMPv6 && (p.ICMPType == 129 || p.ICMPType == 136):
-		clientIsSrc = false
+	// ICMP: the first packet's sender is the client, even for a reply (a
+	// reply seen alone is its own flow, as in Suricata).
 	}
 	st.clientIsA = srcIsA == clientIsSrc
 	switch p.Proto {
@@ -218,9 +216,6 @@ func midstreamRole(b []byte) int {
 	return 0
 }
 
-func isICMPReply(t uint8) bool {
-	return t == 0 || t == 14 || t == 16 || t == 18
-}
 
 func ipProtoApp(proto uint8) string {
 	switch proto {
