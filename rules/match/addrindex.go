@@ -12,9 +12,21 @@ import (
 // but a narrow address group (ET's botcc/compromised/ciarmy/drop IP lists:
 // about 900 rules), so they cost a binary search per Tx instead of two
 // group look-ups each. Query returns a superset; headerMatch decides.
+//
+// IPv4 ranges are kept as uint32 pairs: comparing netip.Addr values made
+// the four look-ups per Tx cost ~150 ns of the ~1.7 µs a random TCP
+// payload takes with ET Open.
 type addrIndex struct {
-	rs    []ixRange    // sorted by lo
+	rs    []ixRange    // every range; after build the IPv6 ones, sorted by lo
 	maxHi []netip.Addr // maxHi[i] = max(rs[0..i].hi)
+	v4    []ixRange4   // IPv4 ranges sorted by lo
+	max4  []uint32     // max4[i] = max(v4[0..i].hi)
+	all   []ixRange    // every range, for tests
+}
+
+type ixRange4 struct {
+	lo, hi uint32
+	rule   int32
 }
 
 type ixRange struct {
@@ -61,6 +73,24 @@ func (ix *addrIndex) add(s *rules.AddrSet, rule int32) {
 }
 
 func (ix *addrIndex) build() {
+	ix.all = ix.rs
+	var v6 []ixRange
+	for _, r := range ix.rs {
+		if r.lo.Is4() {
+			ix.v4 = append(ix.v4, ixRange4{be32(r.lo.As4()), be32(r.hi.As4()), r.rule})
+		} else {
+			v6 = append(v6, r)
+		}
+	}
+	sort.SliceStable(ix.v4, func(i, j int) bool { return ix.v4[i].lo < ix.v4[j].lo })
+	ix.max4 = make([]uint32, len(ix.v4))
+	for i, r := range ix.v4 {
+		ix.max4[i] = r.hi
+		if i > 0 && ix.max4[i-1] > r.hi {
+			ix.max4[i] = ix.max4[i-1]
+		}
+	}
+	ix.rs = v6
 	sort.SliceStable(ix.rs, func(i, j int) bool { return ix.rs[i].lo.Less(ix.rs[j].lo) })
 	ix.maxHi = make([]netip.Addr, len(ix.rs))
 	for i, r := range ix.rs {
@@ -74,6 +104,24 @@ func (ix *addrIndex) build() {
 // query marks in s each rule with a range containing a.
 func (ix *addrIndex) query(a netip.Addr, s *scratch) {
 	a = a.Unmap()
+	if a.Is4() {
+		v := be32(a.As4())
+		lo, hi := 0, len(ix.v4)
+		for lo < hi {
+			mid := int(uint(lo+hi) >> 1)
+			if ix.v4[mid].lo > v {
+				hi = mid
+			} else {
+				lo = mid + 1
+			}
+		}
+		for j := lo - 1; j >= 0 && ix.max4[j] >= v; j-- {
+			if ix.v4[j].hi >= v {
+				s.mark(ix.v4[j].rule)
+			}
+		}
+		return
+	}
 	lo, hi := 0, len(ix.rs) // first range with lo > a
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)

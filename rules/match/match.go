@@ -553,7 +553,7 @@ func (m *Matcher) match(tx *Tx, hit func(r *rules.Rule), all bool) {
 		for _, ri := range m.always[k][pc] {
 			s.mark(ri)
 		}
-		if ix := &m.addrIx[k]; len(ix.rs) > 0 {
+		if ix := &m.addrIx[k]; len(ix.all) > 0 {
 			ix.query(tx.Src, s)
 			ix.query(tx.Dst, s)
 		}

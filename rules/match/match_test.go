@@ -194,6 +194,13 @@ func TestKeywords(t *testing.T) {
 		{"header vars reversed", "", `alert tcp $EXTERNAL_NET any -> $HOME_NET any (msg:"t"; sid:1;)`, pl(""), false},
 		{"header udp", "", `alert udp any any -> any any (msg:"t"; sid:1;)`, pl(""), false},
 		{"header ip", "", `alert ip any any -> any any (msg:"t"; sid:1;)`, pl(""), true},
+		{"header ipv6 indexed", "", `alert tcp 2001:db8::/64 any -> any any (msg:"t"; sid:1;)`,
+			func() *Tx { tx := pl(""); tx.Src = netip.MustParseAddr("2001:db8::5"); return tx }(), true},
+		{"header ipv6 indexed miss", "", `alert tcp 2001:db8::/64 any -> any any (msg:"t"; sid:1;)`,
+			func() *Tx { tx := pl(""); tx.Src = netip.MustParseAddr("2001:db9::5"); return tx }(), false},
+		{"header 4in6 indexed", "", `alert tcp 10.0.0.1 any -> any any (msg:"t"; sid:1;)`,
+			func() *Tx { tx := pl(""); tx.Src = netip.MustParseAddr("::ffff:10.0.0.1"); return tx }(), true},
+		{"header range indexed", "", `alert tcp [10.0.0.0-10.0.0.5,198.51.100.0/24] any -> any any (msg:"t"; sid:1;)`, pl(""), true},
 		{"bidirectional", "", `alert tcp 192.0.2.1 80 <> 10.0.0.1 any (msg:"t"; sid:1;)`, pl(""), true},
 		{"unidirectional reversed", "", `alert tcp 192.0.2.1 80 -> 10.0.0.1 any (msg:"t"; sid:1;)`, pl(""), false},
 		// Flow.

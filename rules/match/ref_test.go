@@ -39,8 +39,8 @@ func newTxGen(m *Matcher, seed uint64) *txGen {
 		g.addrs = append(g.addrs, netip.MustParseAddr(s))
 	}
 	for k := range 2 {
-		for i := 0; i < len(m.addrIx[k].rs) && i < 200; i += 7 {
-			g.addrs = append(g.addrs, m.addrIx[k].rs[i].lo)
+		for i := 0; i < len(m.addrIx[k].all) && i < 400; i += 7 {
+			g.addrs = append(g.addrs, m.addrIx[k].all[i].lo, m.addrIx[k].all[i].hi)
 		}
 	}
 	return g
