@@ -2,12 +2,14 @@ package engine
 
 import (
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/netsift/netsift/capture"
 	"github.com/netsift/netsift/capture/pcapfile"
 	"github.com/netsift/netsift/decode"
 	"github.com/netsift/netsift/dissect/all"
+	"github.com/netsift/netsift/rules"
 )
 
 // samplePackets decodes the shipped sample into owned packets.
@@ -87,5 +89,51 @@ func BenchmarkEngineSample(b *testing.B) {
 			i++
 		}
 		e.Close()
+	}
+}
+
+// TestPerPacketAllocsWithRules: with signatures loaded, inspecting a
+// packet that alerts on nothing allocates nothing either (UDP payload,
+// TCP stream, and a DNS transaction with its buffers).
+func TestPerPacketAllocsWithRules(t *testing.T) {
+	rs, err := rules.NewParser(rules.DefaultVars()).Load("t.rules", strings.NewReader(
+		`alert tcp any any -> any any (msg:"never"; content:"zzzz-never-there"; sid:1;)
+alert udp any any -> any any (msg:"never"; content:"zzzz-never-there"; sid:2;)
+alert dns any any -> any any (msg:"never"; dns.query; content:"never.invalid"; sid:3;)
+alert http any any -> any any (msg:"never"; http.uri; content:"/never"; sid:4;)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sigs, err := NewSignatures(rs, rules.DefaultClassifications())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkts := samplePackets(t)
+	e, err := New(Config{Registry: all.Registry(), Output: io.Discard, Rules: func() *Signatures { return sigs }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := e.workers[0]
+	for i := range pkts {
+		w.handle(&pkts[i])
+	}
+	var tcpData, dnsQuery *decode.Packet
+	for i := range pkts {
+		p := &pkts[i]
+		if p.Proto == decode.ProtoTCP && p.DstPort == 80 && len(p.Payload) > 0 && tcpData == nil {
+			tcpData = p
+		}
+		if p.Proto == decode.ProtoUDP && p.DstPort == 53 && dnsQuery == nil {
+			dnsQuery = p
+		}
+	}
+	if tcpData == nil || dnsQuery == nil {
+		t.Fatal("sample lacks an HTTP request or a DNS query")
+	}
+	for name, p := range map[string]*decode.Packet{"tcp": tcpData, "dns transaction": dnsQuery} {
+		w.handle(p) // warm up
+		if n := testing.AllocsPerRun(1000, func() { w.handle(p) }); n != 0 {
+			t.Errorf("%s: %v allocations per packet with rules, want 0", name, n)
+		}
 	}
 }

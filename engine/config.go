@@ -55,6 +55,9 @@ type Config struct {
 	// Rules, when set, returns the signature set in force (swapped
 	// atomically on reload, like Policy).
 	Rules func() *Signatures
+	// Netflow writes, when a flow ends, one netflow event per direction
+	// that carried packets (Suricata's netflow log type).
+	Netflow bool
 	// CommunityID adds each flow's Community ID (community_id, computed
 	// with CommunityIDSeed) to its events, as Suricata's eve-log option.
 	CommunityID     bool

@@ -114,8 +114,38 @@ func (w *worker) flowEnd(e *entry, why flow.End) {
 	if !w.e.cfg.NoFlowEvents {
 		w.flowEvent(e, why)
 	}
+	if w.e.cfg.Netflow {
+		w.netflowEvent(e, dissect.ToServer)
+		w.netflowEvent(e, dissect.ToClient)
+	}
 	w.releaseSig(st)
 	w.flushOut(false)
+}
+
+// netflowEvent writes Suricata's netflow record of one direction of a
+// flow (nothing when the direction carried no packet).
+func (w *worker) netflowEvent(e *entry, dir dissect.Dir) {
+	st := &e.State
+	if st.pkts[dir] == 0 {
+		return
+	}
+	h := w.header(e, "netflow", dir)
+	h.Time, h.PcapCnt = st.seen[dir][0], 0
+	ww := &w.w
+	event.BeginEvent(ww, &h)
+	ww.Key("netflow")
+	ww.ObjStart()
+	ww.KUint("pkts", st.pkts[dir])
+	ww.KUint("bytes", st.bytes[dir])
+	ww.Key("start")
+	ww.Time(st.seen[dir][0])
+	ww.Key("end")
+	ww.Time(st.seen[dir][1])
+	ww.KInt("age", int64(st.seen[dir][1].Sub(st.seen[dir][0])/time.Second))
+	ww.KUint("min_ttl", uint64(st.ttl[dir][0]))
+	ww.KUint("max_ttl", uint64(st.ttl[dir][1]))
+	ww.ObjEnd()
+	w.finishEvent()
 }
 
 func tcpFlagsHex(f uint8, dst []byte) []byte {

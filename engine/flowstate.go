@@ -38,6 +38,7 @@ type flowState struct {
 	bytes     [2]uint64
 	payloadN  [2]uint32 // payload-carrying packets
 	tcpFlags  [2]uint8
+	ttl       [2][2]uint8 // per direction: min, max TTL / hop limit
 	synSeen   bool
 	synAck    bool
 	finSeen   [2]bool

@@ -95,6 +95,11 @@ func (w *worker) handle(p *decode.Packet) (v Verdict) {
 	st.bytes[dir] += uint64(p.Length)
 	if st.pkts[dir] == 1 {
 		st.seen[dir][0] = p.Time
+		st.ttl[dir] = [2]uint8{p.TTL, p.TTL}
+	} else if t := &st.ttl[dir]; p.TTL < t[0] {
+		t[0] = p.TTL
+	} else if p.TTL > t[1] {
+		t[1] = p.TTL
 	}
 	st.seen[dir][1] = p.Time
 	w.stats.pkts++

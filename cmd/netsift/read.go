@@ -31,6 +31,7 @@ func readCmd() *cobra.Command {
 		polPath   string
 		ro        rulesOpts
 		cid       bool
+		netflow   bool
 		cidSeed   uint16
 	)
 	cmd := &cobra.Command{
@@ -69,6 +70,7 @@ the error names the file and byte offset); 2 usage error or unreadable input.`,
 				NoFlowEvents: noFlow,
 			}
 			cfg.CommunityID, cfg.CommunityIDSeed = cid, cidSeed
+			cfg.Netflow = netflow
 			cfg.Flow.MaxFlows = maxFlows
 			if !noService {
 				cfg.Services = serviceTable()
@@ -186,6 +188,7 @@ the error names the file and byte offset); 2 usage error or unreadable input.`,
 	f.BoolVar(&noService, "no-services", false, "do not name services from host names and addresses")
 	f.StringVar(&polPath, "policy", "", "dry-run the policy `FILE`: write policy events and a summary per rule of what would have been blocked")
 	ro.flags(f)
+	f.BoolVar(&netflow, "netflow", false, "also write netflow events (one per flow direction, as Suricata's netflow log)")
 	f.BoolVar(&cid, "community-id", false, "add each flow's Community ID (community_id) to its events")
 	f.Uint16Var(&cidSeed, "community-id-seed", 0, "seed of the Community ID hash")
 	f.StringVar(&cpuProf, "cpuprofile", "", "write a Go CPU profile to `FILE` (for go tool pprof)")

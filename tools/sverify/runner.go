@@ -367,6 +367,9 @@ func (r *Runner) events(s *Spec, sigs *engine.Signatures) ([]Event, []string, er
 	var buf bytes.Buffer
 	cfg := engine.Config{Registry: all.Registry(), Output: &buf}
 	cfg.CommunityID, cfg.CommunityIDSeed = communityID(filepath.Join(s.Dir, "suricata.yaml"))
+	if types, _ := eveTypes(filepath.Join(s.Dir, "suricata.yaml")); types["netflow"] {
+		cfg.Netflow = true
+	}
 	if sigs != nil {
 		cfg.Rules = func() *engine.Signatures { return sigs }
 		cfg.RulesBlock = slices.Contains(s.Args, "--simulate-ips")
