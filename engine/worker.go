@@ -188,8 +188,8 @@ func (w *worker) initFlow(e *entry, p *decode.Packet, swapped bool) {
 		} else if p.SrcPort < 1024 && p.DstPort >= 1024 && !w.e.servicePort(p.DstPort) {
 			clientIsSrc = false
 		}
-	// ICMP: the first packet's sender is the client, even for a reply (a
-	// reply seen alone is its own flow, as in Suricata).
+		// ICMP: the first packet's sender is the client, even for a reply (a
+		// reply seen alone is its own flow, as in Suricata).
 	}
 	st.clientIsA = srcIsA == clientIsSrc
 	switch p.Proto {
@@ -220,7 +220,6 @@ func midstreamRole(b []byte) int {
 	}
 	return 0
 }
-
 
 func ipProtoApp(proto uint8) string {
 	switch proto {
