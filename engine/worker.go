@@ -170,7 +170,9 @@ func (w *worker) initFlow(e *entry, p *decode.Packet, swapped bool) {
 	st.vlan, st.vlans = p.VLAN, p.VLANs
 	// Client: the SYN sender; the SYN-ACK receiver; otherwise the first
 	// sender, unless its port looks like the service port and the other
-	// side's does not (a capture that starts mid-flow).
+	// side's does not (a capture that starts mid-flow). ICMP: the first
+	// packet's sender, even of a reply (a reply seen alone is its own flow,
+	// as in Suricata).
 	srcIsA := !swapped
 	clientIsSrc := true
 	switch {
@@ -188,8 +190,6 @@ func (w *worker) initFlow(e *entry, p *decode.Packet, swapped bool) {
 		} else if p.SrcPort < 1024 && p.DstPort >= 1024 && !w.e.servicePort(p.DstPort) {
 			clientIsSrc = false
 		}
-		// ICMP: the first packet's sender is the client, even for a reply (a
-		// reply seen alone is its own flow, as in Suricata).
 	}
 	st.clientIsA = srcIsA == clientIsSrc
 	switch p.Proto {
