@@ -209,6 +209,11 @@ func (d *Decoder) ethernet(b []byte, p *Packet, depth int) {
 		p.Anomaly = AnomalyLinkTruncated
 		return
 	}
+	if !p.HasMAC {
+		p.HasMAC = true
+		copy(p.DstMAC[:], b[0:6])
+		copy(p.SrcMAC[:], b[6:12])
+	}
 	et := be.Uint16(b[12:14])
 	if et < 0x0600 { // 802.3 length field: LLC follows
 		b = b[14:]

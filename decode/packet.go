@@ -90,6 +90,10 @@ type Packet struct {
 	// after Decode (Decode leaves it 0); EVE writes it as pcap_cnt.
 	Frame  uint64
 	Length int // bytes on the wire (frame length)
+	// SrcMAC and DstMAC are the outermost Ethernet header's addresses
+	// (HasMAC false for other link types).
+	SrcMAC, DstMAC [6]byte
+	HasMAC         bool
 	// Layers flags the link-level encapsulations the frame went through
 	// (LayerVLAN, LayerMPLS, LayerPPPoE, LayerNSH), for statistics.
 	Layers uint8

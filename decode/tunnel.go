@@ -39,6 +39,10 @@ func (d *Decoder) tunnel(kind Tunnel, how innerKind, b []byte, p *Packet, depth 
 		Tunnel:     saved.Tunnel,
 		Fragmented: saved.Fragmented,
 		Truncated:  saved.Truncated,
+		SrcMAC:     saved.SrcMAC,
+		DstMAC:     saved.DstMAC,
+		HasMAC:     saved.HasMAC,
+		Layers:     saved.Layers,
 	}
 	if p.Tunnel == TunnelNone {
 		p.Tunnel = kind

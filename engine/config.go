@@ -55,6 +55,10 @@ type Config struct {
 	// Rules, when set, returns the signature set in force (swapped
 	// atomically on reload, like Policy).
 	Rules func() *Signatures
+	// Ethernet adds MAC addresses to events (Suricata's eve-log
+	// "ethernet: yes"): the packet's on alert and drop events, the flow's
+	// (up to 4 per side) on flow events.
+	Ethernet bool
 	// Netflow writes, when a flow ends, one netflow event per direction
 	// that carried packets (Suricata's netflow log type).
 	Netflow bool

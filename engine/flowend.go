@@ -148,6 +148,30 @@ func (w *worker) netflowEvent(e *entry, dir dissect.Dir) {
 	w.finishEvent()
 }
 
+func appendMAC(dst []byte, m [6]byte) []byte {
+	const hexd = "0123456789abcdef"
+	for i, b := range m {
+		if i > 0 {
+			dst = append(dst, ':')
+		}
+		dst = append(dst, hexd[b>>4], hexd[b&15])
+	}
+	return dst
+}
+
+// writePacketMACs writes the current packet's ether object.
+func (w *worker) writePacketMACs(p *decode.Packet) {
+	if !w.e.cfg.Ethernet || p == nil || !p.HasMAC {
+		return
+	}
+	ww := &w.w
+	ww.Key("ether")
+	ww.ObjStart()
+	ww.KBytes("src_mac", appendMAC(w.macBuf[:0], p.SrcMAC))
+	ww.KBytes("dest_mac", appendMAC(w.macBuf[:0], p.DstMAC))
+	ww.ObjEnd()
+}
+
 func tcpFlagsHex(f uint8, dst []byte) []byte {
 	const hexd = "0123456789abcdef"
 	return append(dst, hexd[f>>4], hexd[f&15])
@@ -190,6 +214,22 @@ func (w *worker) flowEvent(e *entry, why flow.End) {
 		ww.KString("action", "pass")
 	}
 	ww.ObjEnd()
+	if m := st.macs; m != nil {
+		ww.Key("ether")
+		ww.ObjStart()
+		for side, key := range [2]string{"src_macs", "dest_macs"} {
+			if m.n[side] == 0 {
+				continue
+			}
+			ww.Key(key)
+			ww.ArrStart()
+			for i := 0; i < int(m.n[side]); i++ {
+				ww.Bytes(appendMAC(w.macBuf[:0], m.side[side][i]))
+			}
+			ww.ArrEnd()
+		}
+		ww.ObjEnd()
+	}
 	if e.Key.Proto == decode.ProtoTCP {
 		ww.Key("tcp")
 		ww.ObjStart()

@@ -69,10 +69,32 @@ type flowState struct {
 	pol       polState
 	sig       *sigState // signature state; nil without rules
 	cid       string    // Community ID, when configured
+	macs      *flowMACs // MAC addresses seen, when configured
 	started   bool      // first packet processed (state initialised)
 }
 
 type metaKV struct{ k, v string }
+
+// flowMACs are the MAC addresses seen on each side of a flow (client,
+// server), at most maxMACs each.
+type flowMACs struct {
+	side [2][maxMACs][6]byte
+	n    [2]uint8
+}
+
+const maxMACs = 4
+
+func (m *flowMACs) add(side int, mac [6]byte) {
+	for i := 0; i < int(m.n[side]); i++ {
+		if m.side[side][i] == mac {
+			return
+		}
+	}
+	if m.n[side] < maxMACs {
+		m.side[side][m.n[side]] = mac
+		m.n[side]++
+	}
+}
 
 // probeBuf keeps a TCP flow's first bytes per direction, and the order the
 // chunks came in, so a parser created on a match sees the conversation as

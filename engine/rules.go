@@ -321,6 +321,7 @@ func (w *worker) dropEvent(e *entry, st *flowState, dir dissect.Dir, p *decode.P
 	}
 	ww.KString("reason", reason)
 	ww.ObjEnd()
+	w.writePacketMACs(p)
 	if r != nil {
 		sg := w.e.sigs()
 		ww.Key("alert")
@@ -465,6 +466,7 @@ func (w *worker) alertEvent(sg *Signatures, e *entry, st *flowState, dir dissect
 		ww.Key(typ)
 		rec.AppendEVE(ww)
 	}
+	w.writePacketMACs(w.cur)
 	ww.KString("direction", dir.String())
 	ww.Key("flow")
 	ww.ObjStart()

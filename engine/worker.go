@@ -47,6 +47,7 @@ type worker struct {
 	hitFn      func(*rules.Rule)
 	isTx       bool
 	closing    bool // the current TCP packet came after a FIN or RST
+	macBuf     [17]byte
 	kinds      map[*rules.Rule]ruleKind
 	sigBlocked bool // a drop/reject signature blocked the current packet's flow
 	sigDrop    bool // a drop/reject signature dropped the current packet only
@@ -93,6 +94,14 @@ func (w *worker) handle(p *decode.Packet) (v Verdict) {
 	}
 	st.pkts[dir]++
 	st.bytes[dir] += uint64(p.Length)
+	if w.e.cfg.Ethernet && p.HasMAC {
+		if st.macs == nil {
+			st.macs = &flowMACs{}
+		}
+		// side 0 is the client's: the source of to_server packets.
+		st.macs.add(int(dir), p.SrcMAC)
+		st.macs.add(1-int(dir), p.DstMAC)
+	}
 	if st.pkts[dir] == 1 {
 		st.seen[dir][0] = p.Time
 		st.ttl[dir] = [2]uint8{p.TTL, p.TTL}

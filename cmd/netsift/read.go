@@ -32,6 +32,7 @@ func readCmd() *cobra.Command {
 		ro        rulesOpts
 		cid       bool
 		netflow   bool
+		ether     bool
 		cidSeed   uint16
 	)
 	cmd := &cobra.Command{
@@ -70,7 +71,7 @@ the error names the file and byte offset); 2 usage error or unreadable input.`,
 				NoFlowEvents: noFlow,
 			}
 			cfg.CommunityID, cfg.CommunityIDSeed = cid, cidSeed
-			cfg.Netflow = netflow
+			cfg.Netflow, cfg.Ethernet = netflow, ether
 			cfg.Flow.MaxFlows = maxFlows
 			if !noService {
 				cfg.Services = serviceTable()
@@ -188,6 +189,7 @@ the error names the file and byte offset); 2 usage error or unreadable input.`,
 	f.BoolVar(&noService, "no-services", false, "do not name services from host names and addresses")
 	f.StringVar(&polPath, "policy", "", "dry-run the policy `FILE`: write policy events and a summary per rule of what would have been blocked")
 	ro.flags(f)
+	f.BoolVar(&ether, "ethernet", false, "add MAC addresses to events (the packet's on alerts, the flow's on flow events)")
 	f.BoolVar(&netflow, "netflow", false, "also write netflow events (one per flow direction, as Suricata's netflow log)")
 	f.BoolVar(&cid, "community-id", false, "add each flow's Community ID (community_id) to its events")
 	f.Uint16Var(&cidSeed, "community-id-seed", 0, "seed of the Community ID hash")

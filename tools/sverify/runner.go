@@ -366,7 +366,7 @@ func (r *Runner) skipEntry(v any) string {
 func (r *Runner) events(s *Spec, sigs *engine.Signatures) ([]Event, []string, error) {
 	var buf bytes.Buffer
 	cfg := engine.Config{Registry: all.Registry(), Output: &buf}
-	cfg.CommunityID, cfg.CommunityIDSeed = communityID(filepath.Join(s.Dir, "suricata.yaml"))
+	cfg.CommunityID, cfg.CommunityIDSeed, cfg.Ethernet = eveOptions(filepath.Join(s.Dir, "suricata.yaml"))
 	if types, _ := eveTypes(filepath.Join(s.Dir, "suricata.yaml")); types["netflow"] {
 		cfg.Netflow = true
 	}
@@ -420,12 +420,12 @@ func (r *Runner) events(s *Spec, sigs *engine.Signatures) ([]Event, []string, er
 	return evs, notes, sc.Err()
 }
 
-// communityID reads the eve-log community-id options of a test's
-// suricata.yaml.
-func communityID(path string) (bool, uint16) {
+// eveOptions reads the eve-log community-id and ethernet options of a
+// test's suricata.yaml.
+func eveOptions(path string) (cid bool, seed uint16, ether bool) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return false, 0
+		return false, 0, false
 	}
 	if bytes.HasPrefix(b, []byte("%YAML")) {
 		if i := bytes.IndexByte(b, '\n'); i >= 0 {
@@ -436,19 +436,19 @@ func communityID(path string) (bool, uint16) {
 		Outputs []map[string]struct {
 			CommunityID any    `yaml:"community-id"`
 			Seed        uint16 `yaml:"community-id-seed"`
+			Ethernet    any    `yaml:"ethernet"`
 		} `yaml:"outputs"`
 	}
 	if yaml.Unmarshal(b, &cfg) != nil {
-		return false, 0
+		return false, 0, false
 	}
+	yes := func(v any) bool { s := fmt.Sprint(v); return s == "true" || s == "yes" }
 	for _, o := range cfg.Outputs {
 		if e, ok := o["eve-log"]; ok {
-			if v := fmt.Sprint(e.CommunityID); v == "true" || v == "yes" {
-				return true, e.Seed
-			}
+			return yes(e.CommunityID), e.Seed, yes(e.Ethernet)
 		}
 	}
-	return false, 0
+	return false, 0, false
 }
 
 // eveTypes reads the eve-log types a test's suricata.yaml enables (nil:
