@@ -46,6 +46,11 @@ func (e *Engine) appName(st *flowState) string {
 
 // appProto is EVE's app_proto: Suricata's name where it has one.
 func (e *Engine) appProto(st *flowState) string {
+	if st.app >= 0 && st.conf == ConfPort {
+		// A port guess is netsift's (netsift.app, confidence "port"); EVE's
+		// app_proto says what detection found, as Suricata's: nothing.
+		return "failed"
+	}
 	if st.app >= 0 {
 		d := e.cfg.Registry.At(int(st.app))
 		if d.EVE != "" {
