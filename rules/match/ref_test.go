@@ -147,7 +147,7 @@ func TestReferenceETOpen(t *testing.T) {
 // after warm-up (the HTTP and random-TCP benchmark Txs, ET Open).
 func TestMatchAllocs(t *testing.T) {
 	m := loadET(t)
-	for _, tx := range []*Tx{httpTx(), randomTx()} {
+	for _, tx := range []*Tx{httpTx(), randomTx(), dnsTx()} {
 		hits := 0
 		m.Match(tx, func(*rules.Rule) { hits++ })
 		if hits != 0 {
