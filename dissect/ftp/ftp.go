@@ -57,6 +57,15 @@ func probe(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Verdict {
 			return dissect.Match
 		}
 	}
+	// On port 21, other commands a session may be caught at (the capture
+	// started late) identify it too, as Suricata's probing does.
+	if onPort {
+		for _, cmd := range [...]string{"QUIT", "PASS ", "PORT ", "PASV", "EPSV", "EPRT ", "SYST", "TYPE ", "RETR ", "STOR ", "CWD ", "PWD", "LIST", "NLST"} {
+			if textline.HasPrefixFold(line, cmd) {
+				return dissect.Match
+			}
+		}
+	}
 	return dissect.NoMatch
 }
 

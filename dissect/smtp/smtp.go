@@ -44,6 +44,17 @@ func probe(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Verdict {
 		if textline.HasPrefixFold(line, "EHLO ") || textline.HasPrefixFold(line, "HELO ") {
 			return dissect.Match
 		}
+		// On the SMTP ports, other commands a session may be caught at
+		// (the capture started late) identify it too, as Suricata's
+		// probing does.
+		switch c.Server.Port() {
+		case 25, 587, 2525:
+			for _, cmd := range [...]string{"QUIT", "MAIL FROM:", "RCPT TO:", "DATA", "RSET", "NOOP", "STARTTLS"} {
+				if textline.HasPrefixFold(line, cmd) {
+					return dissect.Match
+				}
+			}
+		}
 		return dissect.NoMatch
 	}
 	if len(line) < 4 || line[0] != '2' || line[1] != '2' || line[2] != '0' || (line[3] != ' ' && line[3] != '-') {
