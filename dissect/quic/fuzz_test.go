@@ -24,10 +24,13 @@ func FuzzQUIC(f *testing.F) {
 		p.Close(c)
 		// The frame walker and CHLO parser see decrypted bytes.
 		q := newParser()
-		q.version = gquicT051
-		q.frames(c, b)
+		q.frames(c, dissect.ToServer, gquicT051, b)
+		q.tryHello(c, dissect.ToServer, gquicT051)
+		q.frames(c, dissect.ToClient, v1, b)
+		q.tryHello(c, dissect.ToClient, v1)
+		q.begin(gquicQ046, dissect.ToServer, true)
 		q.gquicCHLO(c, b)
-		q.gquicPlain(c, b)
+		q.gquicPlain(c, dissect.ToServer, gquicQ046, true, b)
 		q.Close(c)
 	})
 }

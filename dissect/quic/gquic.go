@@ -12,27 +12,33 @@ import (
 // header).
 const maxCHLOScan = 96
 
-// gquicPlain finds the cleartext CHLO of a Google QUIC ≤ Q046 datagram.
-func (p *parser) gquicPlain(c *dissect.Ctx, data []byte) {
-	i := bytes.Index(data[:min(len(data), maxCHLOScan)], []byte("CHLO"))
-	if i < 0 {
-		return
+// gquicPlain logs a Google QUIC ≤ Q046 packet of version v as a
+// transaction, with the SNI, user agent and CYU fingerprint of the
+// cleartext CHLO it carries, if any. long says the packet had a long
+// header (Q046) rather than a public header with the version flag.
+// Suricata keeps parsing such packets after the CHLO (only a TLS hello
+// ends a direction), so this does too.
+func (p *parser) gquicPlain(c *dissect.Ctx, dir dissect.Dir, v uint32, long bool, data []byte) {
+	r := p.begin(v, dir, long)
+	if i := bytes.Index(data[:min(len(data), maxCHLOScan)], []byte("CHLO")); i >= 0 {
+		p.gquicCHLO(c, data[i:])
 	}
-	p.gquicCHLO(c, data[i:])
+	p.commit(c, dir, r)
 }
 
 // gquicCHLO parses a Google QUIC handshake message (tag "CHLO", entry
-// count, padding, then (tag, end offset) pairs and the values) for SNI
-// and UAID, and builds the CYU fingerprint: version digits and the tag
-// list.
-func (p *parser) gquicCHLO(c *dissect.Ctx, m []byte) {
+// count, padding, then (tag, end offset) pairs and the values) into the
+// current transaction: SNI, UAID and the CYU fingerprint (version digits
+// and the tag list). It reports true: the message was all there is to
+// read in its stream.
+func (p *parser) gquicCHLO(c *dissect.Ctx, m []byte) bool {
 	if len(m) < 8 {
-		return
+		return true
 	}
 	n := int(binary.LittleEndian.Uint16(m[4:]))
 	if n == 0 || n > 128 || 8+8*n > len(m) {
 		c.Emit.Anomaly("quic.bad_chlo")
-		return
+		return true
 	}
 	vals := m[8+8*n:]
 	r := &p.rec
@@ -69,5 +75,5 @@ func (p *parser) gquicCHLO(c *dissect.Ctx, m []byte) {
 		}
 	}
 	r.cyuHash = appendMD5(r.cyuHash[:0], r.cyu)
-	p.finish(c)
+	return true
 }

@@ -1,13 +1,21 @@
 // Package quic dissects QUIC over UDP: IETF QUIC v1 (RFC 9000), v2
 // (RFC 9369), drafts 22–34 and Facebook's mvfst, plus Google QUIC (Q0xx,
-// T05x) detection. For IETF versions it derives the Initial keys
-// (RFC 9001 §5.2), removes header protection, decrypts the client's
-// Initial packets, reassembles CRYPTO frames across packets and datagrams
-// and parses the TLS ClientHello inside (SNI, ALPN, JA3, JA4). Google
-// QUIC's cleartext CHLO gives SNI and user agent. One "quic" EVE event is
-// written per flow, then the parser returns Done; at the same moment the
-// flow is offered to the signature engine as transaction 0 (quic.version,
-// quic.sni, quic.ua, ja3.*, ja4.hash).
+// T05x) detection. For IETF versions it derives both sides' Initial keys
+// (RFC 9001 §5.2), removes header protection, decrypts the Initial
+// packets of each direction, reassembles their CRYPTO frames across
+// packets and datagrams and parses the TLS ClientHello (SNI, ALPN, JA3,
+// JA4) and ServerHello (JA3S) inside. Google QUIC's cleartext CHLO gives
+// SNI, user agent and the CYU fingerprint.
+//
+// Transactions follow Suricata's QUIC parser: every long-header packet a
+// direction sends until that direction's hello is complete is one
+// transaction, logged as a "quic" EVE event on the packet that carried it
+// and offered to the signature engine (quic.version, quic.sni, quic.ua,
+// ja3.*/ja4.hash of a ClientHello, ja3s.* of a ServerHello) under its
+// own number. The packet that completes a hello carries the hello's
+// facts and extensions (in the hello's order); the others their version
+// only. After a hello the direction is encrypted and no longer parsed; a
+// server's first Retry starts the client's side over.
 package quic
 
 import (
@@ -34,6 +42,7 @@ const (
 	mvfst22   = 0xfaceb001
 	mvfst27   = 0xfaceb002
 	mvfstExp  = 0xfaceb00e
+	gquicQ046 = 0x51303436
 	gquicQ050 = 0x51303530
 	gquicT050 = 0x54303530
 	gquicT051 = 0x54303531

@@ -12,6 +12,8 @@ import (
 
 	"github.com/netsift/netsift/dissect"
 	"github.com/netsift/netsift/dissect/dissecttest"
+	"github.com/netsift/netsift/dissect/internal/tlshello"
+	"github.com/netsift/netsift/event"
 )
 
 func unhex(s string) []byte {
@@ -83,6 +85,12 @@ func sealInitial(t *testing.T, v uint32, dcid []byte, pn uint32, frames []byte, 
 	if err != nil {
 		t.Fatal(err)
 	}
+	return sealWith(t, k, v, dcid, pn, frames, size)
+}
+
+// sealWith builds one Initial packet protected with k (either side's).
+func sealWith(t *testing.T, k *keys, v uint32, dcid []byte, pn uint32, frames []byte, size int) []byte {
+	t.Helper()
 	typ := byte(0)
 	if v == v2 {
 		typ = 1
@@ -145,15 +153,26 @@ func checkHello(t *testing.T, r dissecttest.Result, sni, version string) {
 	if !strings.HasPrefix(r.Rec.MetaKV["ja4"], "q13d") {
 		t.Errorf("ja4 %q", r.Rec.MetaKV["ja4"])
 	}
-	if len(r.Rec.Events) != 1 {
+	// One transaction per packet: the one that completed the ClientHello
+	// carries it, the others their version only.
+	hellos := 0
+	for _, e := range r.Rec.Events {
+		var ev map[string]any
+		if err := json.Unmarshal([]byte(strings.TrimPrefix(e, "quic ")), &ev); err != nil {
+			t.Fatal(err)
+		}
+		if ev["version"] != version {
+			t.Errorf("event %s", e)
+		}
+		if _, ok := ev["ja3"]; ok {
+			hellos++
+			if ev["sni"] != sni {
+				t.Errorf("event %s", e)
+			}
+		}
+	}
+	if hellos != 1 {
 		t.Fatalf("events %q", r.Rec.Events)
-	}
-	var ev map[string]any
-	if err := json.Unmarshal([]byte(strings.TrimPrefix(r.Rec.Events[0], "quic ")), &ev); err != nil {
-		t.Fatal(err)
-	}
-	if ev["version"] != version || ev["sni"] != sni {
-		t.Errorf("event %s", r.Rec.Events[0])
 	}
 }
 
@@ -229,15 +248,15 @@ func TestDecryptAllocs(t *testing.T) {
 		t.Fatal("header")
 	}
 	p := newParser()
-	if !p.setKeys(nil, v1, h.dcid) {
+	if !p.setKeys(v1, h.dcid) {
 		t.Fatal("keys")
 	}
-	if _, ok := p.decrypt(pkt[:h.end], h.pnOff); !ok {
+	if _, ok := p.decrypt(&p.sides[dissect.ToServer], pkt[:h.end], h.pnOff); !ok {
 		t.Fatal("decrypt")
 	}
 	n := testing.AllocsPerRun(100, func() {
-		p.largest = -1
-		if _, ok := p.decrypt(pkt[:h.end], h.pnOff); !ok {
+		p.sides[dissect.ToServer].largest = -1
+		if _, ok := p.decrypt(&p.sides[dissect.ToServer], pkt[:h.end], h.pnOff); !ok {
 			t.Fatal("decrypt")
 		}
 	})
@@ -254,11 +273,92 @@ func BenchmarkInitial(b *testing.B) {
 	var h header
 	parseLong(pkt, &h)
 	p := newParser()
-	p.setKeys(nil, v1, h.dcid)
+	p.setKeys(v1, h.dcid)
 	b.ReportAllocs()
 	b.SetBytes(int64(len(pkt)))
 	for b.Loop() {
-		p.largest = -1
-		p.decrypt(pkt[:h.end], h.pnOff)
+		p.sides[dissect.ToServer].largest = -1
+		p.decrypt(&p.sides[dissect.ToServer], pkt[:h.end], h.pnOff)
+	}
+}
+
+// TestFeedAllocs: once a flow's keys exist, a datagram that is logged as a
+// transaction (decrypted, its CRYPTO frame reassembled, its event and
+// rule buffers produced) allocates nothing.
+func TestFeedAllocs(t *testing.T) {
+	ch := clientHello(t, "alloc.example.com", []string{"h3"})
+	dcid := unhex("8394c8f03e515708")
+	pkt := sealInitial(t, v1, dcid, 0, cryptoFrame(100, ch[100:200]), 1200)
+	c := &dissect.Ctx{Proto: 17, Emit: dissecttest.Nop{}}
+	p := newParser()
+	p.Feed(c, dissect.ToServer, pkt)
+	s := &p.sides[dissect.ToServer]
+	n := testing.AllocsPerRun(100, func() {
+		s.pkts, s.largest = 0, -1
+		if p.Feed(c, dissect.ToServer, pkt) != dissect.Continue || s.stopped {
+			t.Fatal("stopped")
+		}
+	})
+	if n != 0 {
+		t.Errorf("Feed allocates %v per datagram", n)
+	}
+	// Encoding a ClientHello transaction's event into a reused writer.
+	p.sides[dissect.ToServer].crypto.Add(0, ch)
+	p.tryHello(c, dissect.ToServer, v1)
+	if !p.rec.hello || len(p.rec.exts) == 0 {
+		t.Fatal("no hello")
+	}
+	var w event.Writer
+	n = testing.AllocsPerRun(100, func() {
+		w.Reset()
+		p.rec.AppendEVE(&w)
+	})
+	if n != 0 {
+		t.Errorf("AppendEVE allocates %v", n)
+	}
+}
+
+// TestServerHello: the server's Initial is decrypted with the server's
+// keys and its ServerHello logged as its own transaction, with JA3S and
+// the ServerHello's extensions in their order.
+func TestServerHello(t *testing.T) {
+	ch := clientHello(t, "sh.example.com", []string{"h3"})
+	dcid := unhex("8394c8f03e515708")
+	// ServerHello: legacy_version, random, empty session id, cipher
+	// TLS_AES_128_GCM_SHA256, null compression, supported_versions and
+	// key_share (x25519, 32 bytes).
+	body := []byte{0x03, 0x03}
+	body = append(body, make([]byte, 32)...)
+	body = append(body, 0, 0x13, 0x01, 0)
+	ext := []byte{0, 43, 0, 2, 0x03, 0x04, 0, 51, 0, 36, 0, 29, 0, 32}
+	ext = append(ext, make([]byte, 32)...)
+	body = binary.BigEndian.AppendUint16(body, uint16(len(ext)))
+	body = append(body, ext...)
+	sh := append([]byte{2, 0, byte(len(body) >> 8), byte(len(body))}, body...)
+
+	k, err := deriveKeys(v1, dcid, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := sealWith(t, k, v1, []byte{9, 9, 9, 9}, 0, cryptoFrame(0, sh), 0)
+	f := &dissecttest.Flow{Proto: 17,
+		Client: netip.MustParseAddrPort("10.0.0.1:50000"),
+		Server: netip.MustParseAddrPort("10.0.0.2:443")}
+	f.Segs = []dissecttest.Segment{
+		{Dir: dissect.ToServer, Data: sealInitial(t, v1, dcid, 0, cryptoFrame(0, ch), 1200)},
+		{Dir: dissect.ToClient, Data: srv},
+	}
+	r := dissecttest.Run(Dissector, f)
+	if len(r.Rec.Events) != 2 {
+		t.Fatalf("events %q", r.Rec.Events)
+	}
+	want := `quic {"version":"1","ja3s":{"hash":"` + string(tlshello.AppendMD5Hex(nil, []byte("771,4865,43-51"))) +
+		`","string":"771,4865,43-51"},"extensions":[{"name":"supported_versions","type":43},{"name":"key_share","type":51}]}`
+	if r.Rec.Events[1] != want {
+		t.Errorf("server event\n got %s\nwant %s", r.Rec.Events[1], want)
+	}
+	hasBuf(t, r.Rec.Buffers, "1 quic ja3s.string=771,4865,43-51", "1 quic quic.version=\x00\x00\x00\x01")
+	if r.Rec.MetaKV["ja3s"] == "" {
+		t.Errorf("meta %v", r.Rec.MetaKV)
 	}
 }

@@ -27,6 +27,9 @@ func TestSuricataVerify(t *testing.T) {
 		{"quic-ietf/input.pcap", map[string]string{"ext[1].name": "server_name", "ext[1].value": "msquic.net", "ext[2].name": "alpn", "ext[2].value": "h3-29"}},
 		{"quic-v2/input.pcap", map[string]string{"ext[0].name": "status_request", "ext[6].name": "alpn", "ext[6].value": "h3"}},
 		{"quic-frag/input.pcap", map[string]string{"ext[0].name": "status_request", "ext[4].name": "alpn", "ext[4].value": "h3"}},
+		// ServerHello extensions, in their order, on the server's packet.
+		{"quic-frag-wait/input.pcap", map[string]string{"ext[0].name": "key_share"}},
+		{"quic-retry/input.pcap", map[string]string{"ext[0].name": "supported_versions", "ext[1].name": "key_share"}},
 		{"quic-cyu/input.pcap", map[string]string{"cyu.hash": "a46560d4548108cf99308319b3b85346", "cyu.string": "46,PAD-SNI-STK-VER-CCS-NONC-AEAD-UAID-SCID-TCID-PDMD-SMHL-ICSL-NONP-PUBS-MIDS-SCLS-KEXS-XLCT-CSCT-COPT-CCRT-IRTT-CFCW-SFCW"}},
 	}
 	for _, tc := range cases {
