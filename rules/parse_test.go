@@ -379,3 +379,27 @@ func TestRuleHelpers(t *testing.T) {
 		t.Errorf("explicit FastPattern %q", p)
 	}
 }
+
+// TestSuricataLeniencies: forms Suricata accepts that strict parsing
+// would reject, and the legacy list semantics of relative keywords.
+func TestSuricataLeniencies(t *testing.T) {
+	r := mustParse(t, `alert tcp any any -> any any (pcre:/one/U; sid:1;)`)
+	if len(r.Matches) != 1 || r.Matches[0].Buffer != "http.uri" || r.Matches[0].PCRE.Pattern != "one" {
+		t.Errorf("unquoted pcre: %+v", r.Matches)
+	}
+	r = mustParse(t, `alert tcp any any -> any any (uricontent:"this"; nocase; byte_extract:1,2,one,string,dec,relative; uricontent:"ring"; distance:one; sid:2;)`)
+	if got := strings.Join(r.Buffers(), ","); got != "http.uri" {
+		t.Errorf("uricontent + relative byte_extract: buffers %s, want http.uri only", got)
+	}
+	if !r.Matches[0].Content.Nocase || r.AppProto != "http" {
+		t.Errorf("uricontent modifiers/app: %+v %q", r.Matches[0].Content, r.AppProto)
+	}
+	r = mustParse(t, `alert tcp any any -> any any (content:"abc"; prefilter; sid:3;)`)
+	if len(r.Matches) != 1 {
+		t.Errorf("prefilter: %+v", r.Matches)
+	}
+	c := DefaultClassifications()
+	if tr := c["trojan-activity"]; tr.Priority != 1 || tr.Description != "A Network Trojan was detected" {
+		t.Errorf("built-in classification: %+v (%d entries)", tr, len(c))
+	}
+}
