@@ -443,6 +443,7 @@ func (w *worker) alertEvent(sg *Signatures, e *entry, st *flowState, dir dissect
 	}
 	ww := &w.w
 	event.BeginEvent(ww, &h)
+	ww.KString("pkt_src", "wire/pcap")
 	if isTx {
 		ww.KUint("tx_id", txID)
 	}
