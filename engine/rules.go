@@ -23,8 +23,9 @@ import (
 // (flow, transaction).
 //
 // As Suricata's default encryption handling ("track-only"), the raw stream
-// of TLS and SSH flows is no longer inspected once their handshake parser
-// is done; their app-layer buffers are. Raw stream inspection also stops
+// of TLS and SSH flows, and the payload of QUIC packets, are no longer
+// inspected once their handshake parser is done; their app-layer buffers
+// and header-only rules are. Raw stream inspection also stops
 // after StreamDepth bytes per direction.
 
 // sigState is a flow's signature state; allocated on the flow's first
@@ -111,7 +112,7 @@ func (w *worker) encrypted(st *flowState) bool {
 		return false
 	}
 	switch w.e.cfg.Registry.At(int(st.app)).Name {
-	case "tls", "ssh":
+	case "tls", "ssh", "quic":
 		return true
 	}
 	return false
@@ -138,6 +139,7 @@ func (w *worker) inspectPacket(e *entry, st *flowState, dir dissect.Dir, p *deco
 	}
 	tx := &w.mtx
 	w.fillTx(tx, e, st, dir, p)
+	tx.Context = match.CtxPacket
 	skipIPOnly := s.seen[dir]
 	s.seen[dir] = true
 	w.isTx = false
@@ -162,6 +164,9 @@ func (w *worker) inspectPacket(e *entry, st *flowState, dir dissect.Dir, p *deco
 	} else {
 		tx.Payload = p.Payload
 		tx.PacketLen, tx.SkipIPOnly = len(p.Payload), skipIPOnly
+		if w.encrypted(st) {
+			tx.Payload = nil // QUIC after its handshake: track-only, as TLS
+		}
 	}
 	w.runMatch(sg, e, st, s, dir, tx, 0, false, "", nil)
 }
@@ -227,6 +232,7 @@ func (w *worker) inspectTx(e *entry, dir dissect.Dir, txID uint64, typ string, r
 	tx := &w.mtx
 	w.fillTx(tx, e, st, dir, w.cur)
 	tx.Buf = w.bufFn
+	tx.Context = match.CtxTx
 	w.isTx = true
 	tx.SkipIPOnly = true
 	if w.cur != nil {
@@ -356,13 +362,7 @@ const (
 )
 
 func kindOf(r *rules.Rule) ruleKind {
-	bufs := r.Buffers()
-	for _, b := range bufs {
-		if b != rules.BufferPacket {
-			return kindTx
-		}
-	}
-	if len(bufs) == 0 && r.AppProto != "" && r.Dsize == nil {
+	if match.RuleContext(r) == match.CtxTx {
 		return kindTx
 	}
 	if r.IPOnly() {
@@ -600,9 +600,9 @@ func (b *txBufs) get(name string) [][]byte {
 			return b.vals[i]
 		}
 	}
-	// file.data of an HTTP response is its body.
-	if name == "file.data" {
-		return b.get("http.response_body")
+	// One buffer, two names (rules canonicalises to file.data).
+	if name == "http.response_body" {
+		return b.get("file.data")
 	}
 	return nil
 }

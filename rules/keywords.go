@@ -328,7 +328,18 @@ func setApp(st *state, app, kw string) error {
 	return nil
 }
 
+// canonicalBuffer maps buffer names that are one buffer in Suricata to one
+// name, so that the matcher scans it once: http.response_body is HTTP's
+// file.data.
+func canonicalBuffer(buf string) string {
+	if buf == "http.response_body" {
+		return "file.data"
+	}
+	return buf
+}
+
 func setSticky(st *state, buf, app string, o Option) error {
+	buf = canonicalBuffer(buf)
 	if err := noValue(o); err != nil {
 		return err
 	}
@@ -606,6 +617,7 @@ func setFastPattern(st *state, o Option) error {
 // setLegacy handles a legacy content modifier (http_uri …): it moves the
 // preceding content into the buffer.
 func setLegacy(st *state, buf, app string, o Option) error {
+	buf = canonicalBuffer(buf)
 	if err := noValue(o); err != nil {
 		return err
 	}
@@ -696,9 +708,7 @@ func setPCRE(st *state, o Option) error {
 	m := &Match{Kind: MatchPCRE, PCRE: pc}
 	// In HTTP, file.data is the response body: Q inside http.response_body
 	// is the same buffer.
-	if buf == "file.data" && st.buf == "http.response_body" {
-		buf = st.buf
-	}
+	buf = canonicalBuffer(buf)
 	if buf != "" {
 		if st.buf != BufferPacket && st.buf != buf {
 			return fmt.Errorf("buffer flag in %q names %s but the sticky buffer %s is active (reset it with pkt_data or drop the flag)", pc.Flags, buf, st.buf)

@@ -92,7 +92,7 @@ func TestParseBuffers(t *testing.T) {
 		}
 		if b.legacy != "" {
 			r := mustParse(t, "alert tcp any any -> any any (content:\"a\"; "+b.legacy+"; sid:1;)")
-			if r.Matches[0].Buffer != b.name {
+			if r.Matches[0].Buffer != canonicalBuffer(b.name) {
 				t.Errorf("%s -> %s", b.legacy, r.Matches[0].Buffer)
 			}
 		}

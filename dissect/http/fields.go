@@ -120,7 +120,8 @@ func (f *inspectRec) RuleFields(add func(buffer string, value []byte)) {
 					b = s.dec
 				}
 			}
-			add("http.response_body", b)
+			// http.response_body is the same buffer: rules name both
+			// file.data (rules.canonicalBuffer), so it is scanned once.
 			add("file.data", b)
 		}
 	}

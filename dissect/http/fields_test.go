@@ -102,7 +102,6 @@ func TestRuleFieldsRaw(t *testing.T) {
 		"0 http http.cookie=id=2",
 		"0 http http.server=nginx",
 		"0 http http.content_type=text/html",
-		"0 http http.response_body=<html>MZ payload</html>",
 		"0 http file.data=<html>MZ payload</html>",
 		"1 http http.uri=/p",
 		"1 http http.uri.raw=http://Proxy.Test:3128/p",
@@ -147,7 +146,7 @@ func TestRuleFieldsGoTraffic(t *testing.T) {
 	rec := feed(t, []seg{{dissect.ToServer, ts}, {dissect.ToClient, tc}})
 	has(t, rec.Buffers,
 		"0 http http.uri=/index",
-		"0 http http.response_body={\"path\":\"/index\"}",
+		"0 http file.data={\"path\":\"/index\"}",
 		"1 http http.uri=/chunked",
 		"1 http file.data=chunk 0\nchunk 1\nchunk 2\n",
 		"2 http http.method=POST",

@@ -55,6 +55,12 @@ type Tx struct {
 	// alert again; the evaluator backtracks to find such a match. 0 disables
 	// the check. Chains without content or pcre are not affected.
 	Fresh int
+	// Context says what is inspected, so that rules that cannot apply are
+	// neither prefiltered nor evaluated: CtxAny (every rule), CtxPacket (a
+	// packet or stream chunk: rules without sticky buffers) or CtxTx (an
+	// app-layer transaction: rules with a sticky buffer, or with an
+	// app-layer protocol in the header and no payload keyword).
+	Context Context
 	// SkipIPOnly skips the IP-only rules (rules.Rule.IPOnly: header and meta
 	// only), which Suricata decides once per flow direction: the engine sets
 	// it on every packet after the first of each direction.
@@ -101,6 +107,31 @@ func (f *FlowState) set(name string) {
 }
 
 func (f *FlowState) unset(name string) { delete(f.bits, name) }
+
+// Context is an inspection context (Tx.Context).
+type Context uint8
+
+const (
+	CtxAny Context = iota
+	CtxPacket
+	CtxTx
+)
+
+// RuleContext returns the context a rule is inspected in: CtxTx for rules
+// with a sticky buffer, or with an app-layer protocol in the header and
+// neither payload keyword nor dsize; CtxPacket otherwise.
+func RuleContext(r *rules.Rule) Context {
+	bufs := r.Buffers()
+	for _, b := range bufs {
+		if b != rules.BufferPacket {
+			return CtxTx
+		}
+	}
+	if len(bufs) == 0 && r.AppProto != "" && r.Dsize == nil {
+		return CtxTx
+	}
+	return CtxPacket
+}
 
 // Matcher is a compiled rule set. It is immutable after Compile except for
 // threshold state (guarded by a mutex), so one Matcher serves all workers.
@@ -166,11 +197,19 @@ type bufGroup struct {
 	// scanned (nor its buffer asked for): for a DNS query this skips 30 of
 	// ET's 34 groups.
 	apps []string
+	// dirs: bit 0 set when some rule can match to_server, bit 1 to_client
+	// (flow:to_server / to_client); a Tx of the other direction skips the
+	// group.
+	dirs uint8
+	// ctx is the inspection context of the group's rules (groups are split
+	// by context: a packet never scans transaction rules' patterns).
+	ctx Context
 }
 
 // crule is one compiled rule.
 type crule struct {
 	r        *rules.Rule
+	ctx      Context // RuleContext
 	idx      int32
 	proto    uint8 // required IP protocol, 0 any; 1 means icmp or icmpv6
 	reads    bool  // has flowbit isset/isnotset: evaluated after rules that only write
@@ -239,7 +278,7 @@ func Compile(rs *rules.RuleSet) (*Matcher, error) {
 		return ti
 	}
 	for i, r := range rl {
-		cr := &crule{r: r, idx: int32(i), thrLimit: r.Threshold != nil || r.DetectionFilter != nil, ipOnly: ipOnly(r)}
+		cr := &crule{r: r, idx: int32(i), thrLimit: r.Threshold != nil || r.DetectionFilter != nil, ipOnly: ipOnly(r), ctx: RuleContext(r)}
 		switch r.Transport {
 		case "tcp":
 			cr.proto = 6
@@ -351,9 +390,14 @@ func Compile(rs *rules.RuleSet) (*Matcher, error) {
 		}
 		m.Stats.Prefiltered++
 		k := groupKey(fm.Buffer, fm.Transforms)
+		if cr.ctx == CtxTx && fm.Buffer == rules.BufferPacket {
+			// Transaction rules whose fast pattern is in the payload have
+			// their own group, which packets do not scan.
+			k += "|tx"
+		}
 		g := gb[k]
 		if g == nil {
-			g = &gbuild{g: &bufGroup{key: k, buffer: fm.Buffer, transforms: fm.Transforms, trans: -1}, pats: map[string]int{}}
+			g = &gbuild{g: &bufGroup{key: k, buffer: fm.Buffer, transforms: fm.Transforms, trans: -1, ctx: cr.ctx}, pats: map[string]int{}}
 			if len(fm.Transforms) > 0 {
 				g.g.trans = transKey(fm.Buffer, fm.Transforms)
 			}
@@ -368,6 +412,14 @@ func Compile(rs *rules.RuleSet) (*Matcher, error) {
 			g.g.patRules = append(g.g.patRules, nil)
 		}
 		g.g.patRules[id] = append(g.g.patRules[id], int32(i))
+		switch {
+		case r.Flow.ToServer && !r.Flow.ToClient:
+			g.g.dirs |= 1
+		case r.Flow.ToClient && !r.Flow.ToServer:
+			g.g.dirs |= 2
+		default:
+			g.g.dirs |= 3
+		}
 		if r.AppProto == "" {
 			g.anyApp = true
 		} else if !slices.Contains(g.g.apps, r.AppProto) {
@@ -549,8 +601,12 @@ func (m *Matcher) match(tx *Tx, hit func(r *rules.Rule), all bool) {
 		s.transOK[i] = false
 	}
 	// Prefilter.
+	dir := uint8(2)
+	if tx.ToServer {
+		dir = 1
+	}
 	for _, g := range m.groups {
-		if g.apps != nil && !anyApp(g.apps, s.app) {
+		if g.apps != nil && !anyApp(g.apps, s.app) || g.dirs&dir == 0 || tx.Context != CtxAny && g.ctx != tx.Context {
 			continue
 		}
 		var vals [][]byte
@@ -674,7 +730,7 @@ func (s *scratch) transformAll(out, vals [][]byte, tr []string) [][]byte {
 // commands. It reports whether the rule should alert.
 func (m *Matcher) eval(cr *crule, s *scratch) bool {
 	r, tx := cr.r, s.tx
-	if cr.ipOnly && tx.SkipIPOnly {
+	if cr.ipOnly && tx.SkipIPOnly || tx.Context != CtxAny && cr.ctx != tx.Context {
 		return false
 	}
 	if !headerMatch(cr, tx) {
