@@ -357,6 +357,16 @@ func (s *PortSet) Contains(p uint16) bool {
 	return i < len(s.r) && s.r[i].lo <= p
 }
 
+// Ranges calls f for each of the set's sorted, disjoint ranges (inclusive)
+// until f returns false.
+func (s *PortSet) Ranges(f func(lo, hi uint16) bool) {
+	for _, r := range s.r {
+		if !f(r.lo, r.hi) {
+			return
+		}
+	}
+}
+
 // IsAny reports whether every port matches.
 func (s *PortSet) IsAny() bool { return len(s.r) == 1 && s.r[0] == portRange{0, 65535} }
 
