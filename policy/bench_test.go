@@ -223,9 +223,40 @@ func hostQueries(s *scale) []string {
 	return q
 }
 
+// familyQueries returns 32,768 hits and 32,768 misses of one family
+// (hits: the first address of a listed prefix, as in addrQueries; misses:
+// random addresses in no prefix).
+func familyQueries(s *scale, set *cidrSet, v4 bool) (hit, miss []netip.Addr) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for len(hit) < 1<<15 {
+		if a := netip.MustParsePrefix(s.cidrs[r.IntN(len(s.cidrs))]).Addr(); a.Is4() == v4 {
+			hit = append(hit, a)
+		}
+	}
+	for len(miss) < 1<<15 {
+		var a netip.Addr
+		if v4 {
+			a = netip.AddrFrom4([4]byte{byte(r.Uint32()), byte(r.Uint32()), byte(r.Uint32()), byte(r.Uint32())})
+		} else {
+			var b [16]byte
+			for i := range b {
+				b[i] = byte(r.Uint32())
+			}
+			b[0] = 0x20 | b[0]&0x0f
+			a = netip.AddrFrom16(b)
+		}
+		if _, ok := set.lookup(a); !ok {
+			miss = append(miss, a)
+		}
+	}
+	return hit, miss
+}
+
 // BenchmarkLookupAddr is one address lookup in the 1M-prefix list
 // (target < 100 ns): hit (an address inside a listed prefix), miss (a
-// random address, the common case for traffic).
+// random address, the common case for traffic); hit and miss mix the two
+// families as the queries come, the -v4/-v6 variants are one family each.
+// Every variant cycles through 32,768 distinct addresses.
 func BenchmarkLookupAddr(b *testing.B) {
 	p := bigPolicy(b)
 	set := p.lists[0].cidr
@@ -238,10 +269,13 @@ func BenchmarkLookupAddr(b *testing.B) {
 			miss = append(miss, a)
 		}
 	}
+	hit4, miss4 := familyQueries(&scaleData, set, true)
+	hit6, miss6 := familyQueries(&scaleData, set, false)
 	for _, c := range []struct {
 		name string
 		q    []netip.Addr
-	}{{"hit", hit[:1<<15]}, {"miss", miss[:1<<15]}} {
+	}{{"hit", hit[:1<<15]}, {"miss", miss[:1<<15]},
+		{"hit-v4", hit4}, {"miss-v4", miss4}, {"hit-v6", hit6}, {"miss-v6", miss6}} {
 		b.Run(c.name, func(b *testing.B) {
 			runtime.GC() // the garbage of loading is not the lookup's
 			b.ReportAllocs()
