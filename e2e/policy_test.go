@@ -258,6 +258,26 @@ func TestInlinePolicyReload(t *testing.T) {
 	if !strings.Contains(n.stderr.String(), "dorp") {
 		t.Errorf("netsift did not report the invalid policy (want a message naming \"dorp\"):\n%s", n.stderr)
 	}
+
+	// A change of the files alone, without SIGHUP, reloads too (the files
+	// are polled every second): the original lists come back.
+	n.WriteFile(t, "lists/domains.txt", defaultLists["lists/domains.txt"])
+	n.WriteFile(t, "policy.yaml", basePolicy)
+	if !eventually(10*time.Second, func() bool {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		c, _, err := b.TLSHandshake(ctx, serverIP, "blocked.example")
+		if err == nil {
+			c.Close()
+		}
+		return errors.Is(err, syscall.ECONNRESET)
+	}) {
+		t.Fatalf("10 s after the files changed (no SIGHUP), blocked.example is still not reset:\n%s", n.stderr)
+	}
+	expectTLSOK(t, b, serverIP, "allowed.example")
+	if !strings.Contains(n.stderr.String(), "file changed") {
+		t.Errorf("netsift did not log a reload for the file change:\n%s", n.stderr)
+	}
 }
 
 // Scenario 6: with netsift killed, traffic passes with --fail-open and
