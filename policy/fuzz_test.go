@@ -60,6 +60,7 @@ func FuzzListFile(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data string) {
 		c := &list{name: "c", kind: kindCIDR, cidr: &cidrSet{name: "c"}}
 		c.loadCIDRFile("c.txt", data)
+		c.cidr.finish()
 		if len(c.skippedLines) > maxSkippedLines || c.skipped < len(c.skippedLines) {
 			t.Fatalf("skipped %d, lines %d", c.skipped, len(c.skippedLines))
 		}

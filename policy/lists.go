@@ -92,8 +92,12 @@ func (s *cidrSet) insert(p netip.Prefix, entry string) {
 	}
 }
 
-// finish builds the flattened table; call it after the last insert.
+// finish builds the flattened table; call it after the last insert (the
+// list loader does, once all of a list's files and items are in).
 func (s *cidrSet) finish() {
+	if s.built {
+		return
+	}
 	s.flat, s.built = buildAddrTable(s.tbl.All(), s.tbl.Size4(), s.tbl.Size6())
 }
 
@@ -399,7 +403,6 @@ func (l *list) loadCIDRFile(file, data string) {
 		}
 		l.cidr.insert(p, e)
 	})
-	l.cidr.finish()
 }
 
 // loadDomainFile adds the lines of a domain list file to l: one name per

@@ -419,8 +419,11 @@ func (ps *parser) parseList(name string, key, n *yaml.Node) (*list, error) {
 			l.loadAppFile(path, data)
 		}
 	}
-	if l.kind == kindDomain {
+	switch {
+	case l.kind == kindDomain:
 		l.domain.finish()
+	case l.cidr != nil:
+		l.cidr.finish() // items: and files alike get the flat lookup table
 	}
 	return l, nil
 }
@@ -607,6 +610,7 @@ func (ps *parser) parseMatch(id string, n *yaml.Node) ([]cond, error) {
 				}
 				s.insert(p, e)
 			}
+			s.finish()
 			c.cidrs = []*cidrSet{s}
 		case keyHost:
 			s := newDomainSet("", len(vals))
