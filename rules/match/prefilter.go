@@ -50,6 +50,17 @@ type mpm struct {
 	shtab ptab
 	one   []int32 // pattern ids of length-1 patterns
 	pats  [][]byte
+	// off[id] is, for patterns of length ≥ 4, the offset of the 4-byte
+	// window the bitmaps and the long table are keyed on: the pattern's
+	// rarest window by byteScore, not its first four bytes. ET patterns
+	// share common prefixes ("GET /", "User-Agent: ", "|0d 0a|",
+	// "|00 00 00 00|"); keyed on those, every such prefix in traffic passed
+	// the bitmaps and walked a bucket of patterns. For 3-byte patterns it
+	// is the offset of the rarer pair. Measured over 60 MB of the bench
+	// capture's TCP/UDP payloads (not port 443) against ET Open, thread CPU
+	// time, best of 5: first-bytes keys 4.65 ns/byte, rarest windows
+	// 3.68–4.07 ns/byte, same hits.
+	off []int32
 	// anchor[id] is, for groups of at most smallGroup patterns, the
 	// position of the pattern's rarest byte: such groups are scanned per
 	// pattern with bytes.IndexByte on it (vectorized) instead of byte by
@@ -124,23 +135,34 @@ func newMPM(pats [][]byte) *mpm {
 	m := &mpm{pats: pats}
 	long := map[uint32][]int32{}
 	short := map[uint32][]int32{}
+	m.off = make([]int32, len(pats))
 	for id, p := range pats {
 		switch {
 		case len(p) == 1:
 			m.one = append(m.one, int32(id))
 			continue
 		case len(p) < 4:
-			k := uint32(binary.LittleEndian.Uint16(p)) & mask2
+			// A 3-byte pattern is keyed on its rarer pair.
+			o := 0
+			if len(p) == 3 && int(byteScore[p[2]]) < int(byteScore[p[0]]) {
+				o = 1
+			}
+			m.off[id] = int32(o)
+			k := uint32(binary.LittleEndian.Uint16(p[o:])) & mask2
 			m.short[k>>6] |= 1 << (k & 63)
 			short[k] = append(short[k], int32(id))
+			m.pair[k>>6] |= 1 << (k & 63)
 		default:
-			k := binary.LittleEndian.Uint32(p) & mask4
+			o := rarestWindow(p)
+			m.off[id] = int32(o)
+			w := p[o : o+4]
+			k := binary.LittleEndian.Uint32(w) & mask4
 			h := (k * 0x9E3779B1) >> 16
 			m.quad[h>>6] |= 1 << (h & 63)
 			long[k] = append(long[k], int32(id))
+			k2 := uint32(binary.LittleEndian.Uint16(w)) & mask2
+			m.pair[k2>>6] |= 1 << (k2 & 63)
 		}
-		k := uint32(binary.LittleEndian.Uint16(p)) & mask2
-		m.pair[k>>6] |= 1 << (k & 63)
 	}
 	m.long.build(long)
 	m.shtab.build(short)
@@ -188,6 +210,22 @@ var byteScore = func() (t [256]uint8) {
 	}
 	return
 }()
+
+// rarestWindow returns the offset of p's 4-byte window with the lowest
+// byteScore sum (the first on ties), p being at least 4 bytes long.
+func rarestWindow(p []byte) int {
+	best, bestScore := 0, 1<<30
+	for o := 0; o+4 <= len(p); o++ {
+		sc := 0
+		for _, c := range p[o : o+4] {
+			sc += int(byteScore[c])
+		}
+		if sc < bestScore {
+			best, bestScore = o, sc
+		}
+	}
+	return best
+}
 
 // scanSmall is scan for groups with anchors.
 func (m *mpm) scanSmall(b []byte, seen []uint64, out []int32) []int32 {
@@ -254,7 +292,9 @@ func (m *mpm) scan(b []byte, seen []uint64, out []int32) []int32 {
 				goto short
 			}
 			for _, id := range m.long.get(k4) {
-				if p := m.pats[id]; seen[id>>6]&(1<<(id&63)) == 0 && len(p) <= n-i && foldEq(b[i:i+len(p)], p) {
+				// The window is at i; the pattern starts off[id] earlier.
+				st := i - int(m.off[id])
+				if p := m.pats[id]; seen[id>>6]&(1<<(id&63)) == 0 && st >= 0 && len(p) <= n-st && foldEq(b[st:st+len(p)], p) {
 					seen[id>>6] |= 1 << (id & 63)
 					out = append(out, id)
 				}
@@ -263,7 +303,8 @@ func (m *mpm) scan(b []byte, seen []uint64, out []int32) []int32 {
 	short:
 		if m.short[k>>6]&(1<<(k&63)) != 0 {
 			for _, id := range m.shtab.get(k) {
-				if p := m.pats[id]; seen[id>>6]&(1<<(id&63)) == 0 && len(p) <= n-i && foldEq(b[i:i+len(p)], p) {
+				st := i - int(m.off[id])
+				if p := m.pats[id]; seen[id>>6]&(1<<(id&63)) == 0 && st >= 0 && len(p) <= n-st && foldEq(b[st:st+len(p)], p) {
 					seen[id>>6] |= 1 << (id & 63)
 					out = append(out, id)
 				}
