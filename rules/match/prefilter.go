@@ -216,10 +216,9 @@ var byteScore = func() (t [256]uint8) {
 func rarestWindow(p []byte) int {
 	best, bestScore := 0, 1<<30
 	for o := 0; o+4 <= len(p); o++ {
-		sc := 0
-		for _, c := range p[o : o+4] {
-			sc += int(byteScore[c])
-		}
+		// The first pair is what the bitmap tests at every position:
+		// weigh it double.
+		sc := 2*(int(byteScore[p[o]])+int(byteScore[p[o+1]])) + int(byteScore[p[o+2]]) + int(byteScore[p[o+3]])
 		if sc < bestScore {
 			best, bestScore = o, sc
 		}
