@@ -111,8 +111,9 @@ func TestRuleFieldsRaw(t *testing.T) {
 		"1 http http.location=/x",
 		"1 http http.content_len=0",
 	)
-	// Request inspected at its head and again with its body; response at
-	// its head and again with its body; then the second exchange.
+	// Request inspected at its head and again with its body (they came in
+	// separate segments); the response's head and body came in one
+	// segment: inspected once, with its body; then the second exchange.
 	var order []string
 	for _, l := range b {
 		if strings.Contains(l, " http.method=") || strings.Contains(l, " http.request_body=") ||
@@ -123,8 +124,7 @@ func TestRuleFieldsRaw(t *testing.T) {
 	want := []string{
 		"0 http http.method",                             // request head
 		"0 http http.method", "0 http http.request_body", // request body
-		"0 http http.method", "0 http http.stat_code", // response head (with its request)
-		"0 http http.method", "0 http http.stat_code", "0 http file.data", // response body
+		"0 http http.method", "0 http http.stat_code", "0 http file.data", // response head + body, one segment
 		"1 http http.method",
 		"1 http http.method", "1 http http.stat_code",
 	}

@@ -59,6 +59,9 @@ type parser struct {
 	reqTx  *tx
 	body   [2]body
 	insp   inspectRec
+	// deferInsp: inside Feed, head inspections wait (pendReq, pendResp)
+	// until the call ends or the message's body completes.
+	deferInsp, pendReq, pendResp bool
 	rs     ruleScratch
 }
 
@@ -68,8 +71,34 @@ func newParser() *parser {
 	return &parser{}
 }
 
-// Feed implements dissect.Parser.
+// Feed implements dissect.Parser. A message head completed by this data
+// is offered to the signature engine at the end of the call, so that a
+// body completed by the same data is offered with it once rather than
+// head and then head + body (same packet, so no later verdict).
 func (p *parser) Feed(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Status {
+	p.deferInsp = true
+	st := p.feed(c, dir, data)
+	p.deferInsp = false
+	p.flushReq(c)
+	p.flushResp(c)
+	return st
+}
+
+func (p *parser) flushReq(c *dissect.Ctx) {
+	if p.pendReq {
+		p.pendReq = false
+		p.inspectReqNow(c)
+	}
+}
+
+func (p *parser) flushResp(c *dissect.Ctx) {
+	if p.pendResp {
+		p.pendResp = false
+		p.inspectRespNow(c)
+	}
+}
+
+func (p *parser) feed(c *dissect.Ctx, dir dissect.Dir, data []byte) dissect.Status {
 	dir &= 1
 	h := &p.h[dir]
 	for len(data) > 0 {
@@ -290,6 +319,7 @@ func chunkSize(line []byte) (int64, bool) {
 
 // request handles a complete request head.
 func (p *parser) request(c *dissect.Ctx, msg []byte) dissect.Status {
+	p.flushReq(c) // a pending head of the previous request first
 	if p.n == maxPending {
 		// Too many unanswered: log the oldest without a response.
 		p.emit(c, &p.q[p.head], nil)
@@ -350,6 +380,7 @@ var one = []byte("1")
 
 // response handles a complete response head.
 func (p *parser) response(c *dissect.Ctx, msg []byte) dissect.Status {
+	p.flushResp(c)
 	r := &p.resp
 	if !r.parseResponse(msg) {
 		c.Emit.Anomaly("http.bad_status_line")
@@ -438,6 +469,8 @@ func (p *parser) Gap(c *dissect.Ctx, dir dissect.Dir, n int) {
 
 // Close implements dissect.Parser: requests never answered are logged.
 func (p *parser) Close(c *dissect.Ctx) {
+	p.flushReq(c)
+	p.flushResp(c)
 	// A request head cut short by the end of the flow (no blank line yet)
 	// is parsed as far as it goes, as libhtp does at stream end: its
 	// request line and complete header lines are logged and offered.
@@ -494,10 +527,14 @@ func (p *parser) bodyEnd(c *dissect.Ctx, dir dissect.Dir) {
 	if !b.active {
 		return
 	}
+	// The body is complete: offer the message with it now (a pending head
+	// inspection of it is folded in).
 	if dir == dissect.ToServer {
-		p.inspectReq(c)
+		p.pendReq = false
+		p.inspectReqNow(c)
 	} else {
-		p.inspectResp(c)
+		p.pendResp = false
+		p.inspectRespNow(c)
 	}
 	b.release()
 }
@@ -505,6 +542,14 @@ func (p *parser) bodyEnd(c *dissect.Ctx, dir dissect.Dir) {
 // inspectReq offers the request whose head or body just completed
 // (transaction id = its number).
 func (p *parser) inspectReq(c *dissect.Ctx) {
+	if p.deferInsp {
+		p.pendReq = true
+		return
+	}
+	p.inspectReqNow(c)
+}
+
+func (p *parser) inspectReqNow(c *dissect.Ctx) {
 	t := p.reqTx
 	if t == nil {
 		return
@@ -521,6 +566,14 @@ func (p *parser) inspectReq(c *dissect.Ctx) {
 // inspectResp offers the response whose head or body just completed,
 // with its request.
 func (p *parser) inspectResp(c *dissect.Ctx) {
+	if p.deferInsp {
+		p.pendResp = true
+		return
+	}
+	p.inspectRespNow(c)
+}
+
+func (p *parser) inspectRespNow(c *dissect.Ctx) {
 	f := &p.insp
 	*f = inspectRec{record: record{resp: &p.resp}, side: dissect.ToClient, s: &p.rs}
 	if p.hasAns {
