@@ -509,7 +509,10 @@ func (m *Matcher) finish(g *gbuild) *bufGroup {
 // 3.9–4.3 s. ET Open gives 207 distinct destination-port groups.
 type portPart struct {
 	byPort [65536]uint16 // group index + 1; 0: no rule for the port
-	groups []*bufGroup
+	groups []*portGroup
+	ents   []portEnt
+	common *gbuild // the common packet group's patterns, added to each
+	m      *Matcher
 }
 
 type portEnt struct {
@@ -537,7 +540,7 @@ func (m *Matcher) buildPortPart(ents []portEnt, common *gbuild) *portPart {
 	if len(ents) == 0 {
 		return nil
 	}
-	pp := &portPart{}
+	pp := &portPart{ents: ents, common: common, m: m}
 	// Port intervals over which membership is constant.
 	cuts := []int{0, 65536}
 	for _, e := range ents {
@@ -549,14 +552,18 @@ func (m *Matcher) buildPortPart(ents []portEnt, common *gbuild) *portPart {
 	slices.Sort(cuts)
 	cuts = slices.Compact(cuts)
 	byKey := map[string]int{}
-	var members []int
+	var members []int32
 	var key []byte
+	nCommon := 0
+	if common != nil {
+		nCommon = len(common.list)
+	}
 	for i := 0; i+1 < len(cuts) && cuts[i] < 65536; i++ {
 		lo, hi := cuts[i], cuts[i+1]-1
 		members, key = members[:0], key[:0]
 		for j, e := range ents {
 			if e.ports.Contains(uint16(lo)) {
-				members = append(members, j)
+				members = append(members, int32(j))
 				key = fmt.Appendf(key, "%d,", j)
 			}
 		}
@@ -565,20 +572,12 @@ func (m *Matcher) buildPortPart(ents []portEnt, common *gbuild) *portPart {
 		}
 		gi, ok := byKey[string(key)]
 		if !ok {
-			g := newGbuild(fmt.Sprintf("%s|dport:%d", rules.BufferPacket, lo), rules.BufferPacket, nil, CtxPacket)
-			for _, j := range members {
-				g.add(m.rules[ents[j].rule], ents[j].pat)
-			}
-			if common != nil {
-				for id, p := range common.list {
-					for _, ri := range common.g.patRules[id] {
-						g.add(m.rules[ri], p)
-					}
-				}
-			}
 			gi = len(pp.groups)
 			byKey[string(key)] = gi
-			pp.groups = append(pp.groups, m.finish(g))
+			pp.groups = append(pp.groups, &portGroup{lo: lo, members: slices.Clone(members)})
+			// Scratch bitsets are sized for the largest group: an upper
+			// bound, since the group is built on first use.
+			m.nPats = max(m.nPats, len(members)+nCommon)
 		}
 		for p := lo; p <= hi; p++ {
 			pp.byPort[p] = uint16(gi + 1)
@@ -586,6 +585,43 @@ func (m *Matcher) buildPortPart(ents []portEnt, common *gbuild) *portPart {
 	}
 	m.Stats.PortGroups += len(pp.groups)
 	return pp
+}
+
+// portGroup is one port group, built on first use: most ports of a
+// capture never carry payload, and building all of ET Open's 207 groups
+// up front was most of Compile's time.
+type portGroup struct {
+	once    sync.Once
+	g       *bufGroup
+	lo      int
+	members []int32 // indices into portPart.ents
+}
+
+// group returns port group gi, building it on first use (safe for
+// concurrent use).
+func (pp *portPart) group(gi int) *bufGroup {
+	pg := pp.groups[gi]
+	pg.once.Do(func() {
+		g := newGbuild(fmt.Sprintf("%s|dport:%d", rules.BufferPacket, pg.lo), rules.BufferPacket, nil, CtxPacket)
+		for _, j := range pg.members {
+			g.add(pp.m.rules[pp.ents[j].rule], pp.ents[j].pat)
+		}
+		if c := pp.common; c != nil {
+			for id, p := range c.list {
+				for _, ri := range c.g.patRules[id] {
+					g.add(pp.m.rules[ri], p)
+				}
+			}
+		}
+		g.g.mpm = newMPM(g.list)
+		if g.anyApp {
+			g.g.apps = nil
+		} else {
+			slices.Sort(g.g.apps)
+		}
+		pg.g = g.g
+	})
+	return pg.g
 }
 
 // ipOnly is rules.Rule.IPOnly except that threshold and detection_filter
@@ -744,7 +780,7 @@ func (m *Matcher) match(tx *Tx, hit func(r *rules.Rule), all bool) {
 	var portG *bufGroup
 	if pp := m.ports[partDst]; pp != nil && (tx.Proto == 6 || tx.Proto == 17) {
 		if gi := pp.byPort[tx.DstPort]; gi != 0 {
-			portG = pp.groups[gi-1]
+			portG = pp.group(int(gi) - 1)
 			s.scanGroup(portG, dir)
 		}
 	}
