@@ -120,9 +120,20 @@ func (w *worker) encrypted(st *flowState) bool {
 
 // collectStream keeps the in-order bytes a TCP packet completed, for its
 // inspection after dissection.
-func (w *worker) collectStream(b []byte) {
-	if room := maxStreamWindow - len(w.sbuf); room > 0 {
-		w.sbuf = append(w.sbuf, b[:min(room, len(b))]...)
+//
+// The bytes go straight after the direction's tail in w.win (one copy);
+// w.fresh is where they start.
+func (w *worker) collectStream(st *flowState, dir dissect.Dir, b []byte) {
+	if !w.collecting {
+		w.collecting = true
+		w.win = w.win[:0]
+		if s := st.sig; s != nil {
+			w.win = append(w.win, s.tail[dir]...)
+		}
+		w.fresh = len(w.win)
+	}
+	if room := maxStreamWindow - (len(w.win) - w.fresh); room > 0 {
+		w.win = append(w.win, b[:min(room, len(b))]...)
 	}
 }
 
@@ -149,12 +160,10 @@ func (w *worker) inspectPacket(e *entry, st *flowState, dir dissect.Dir, p *deco
 		tx.Payload = p.Payload
 		tx.PacketLen, tx.SkipIPOnly = len(p.Payload), skipIPOnly
 	} else if p.Proto == decode.ProtoTCP {
-		if len(w.sbuf) > 0 {
-			t := s.tail[dir]
-			w.win = append(append(w.win[:0], t...), w.sbuf...)
+		if w.collecting && len(w.win) > w.fresh {
 			tx.Payload = w.win
-			tx.PacketLen, tx.Fresh, tx.SkipIPOnly = len(p.Payload), len(t), skipIPOnly
-			s.inspectd[dir] += uint64(len(w.sbuf))
+			tx.PacketLen, tx.Fresh, tx.SkipIPOnly = len(p.Payload), w.fresh, skipIPOnly
+			s.inspectd[dir] += uint64(len(w.win) - w.fresh)
 			keep := min(len(w.win), m.MaxPatternLen())
 			s.tail[dir] = append(s.tail[dir][:0], w.win[len(w.win)-keep:]...)
 		} else {

@@ -37,8 +37,9 @@ type worker struct {
 	// Signature inspection (rules.go); unused without rules.
 	cur        *decode.Packet // the packet being handled
 	curE       *entry         // its flow
-	sbuf       []byte         // in-order stream bytes the current packet completed
-	win        []byte         // tail + sbuf
+	win        []byte         // tail of earlier data + in-order stream bytes the current packet completed
+	fresh      int            // where the current packet's bytes start in win
+	collecting bool           // win holds the current packet's window
 	mtx        match.Tx
 	bufs       txBufs
 	addBuf     func(string, []byte)
@@ -81,7 +82,7 @@ func (w *worker) handle(p *decode.Packet) (v Verdict) {
 	}
 	k, swapped := flow.MakeKey(p)
 	e, created := w.table.Lookup(&k, p.Time)
-	w.curE, w.sbuf = e, w.sbuf[:0] // after Lookup: evictions may flush other flows
+	w.curE, w.collecting = e, false // after Lookup: evictions may flush other flows
 	st := &e.State
 	if created {
 		w.initFlow(e, p, swapped)
@@ -308,7 +309,7 @@ type streamSink struct {
 func (s *streamSink) Data(b []byte) {
 	s.w.payload(s.e, &s.e.State, s.dir, b)
 	if s.w.e.cfg.Rules != nil && s.e == s.w.curE {
-		s.w.collectStream(b)
+		s.w.collectStream(&s.e.State, s.dir, b)
 	}
 }
 func (s *streamSink) Gap(n int) {
