@@ -15,9 +15,10 @@ import (
 // Signature inspection. Every packet of a flow is inspected once, after its
 // dissection (so the flow's app_proto is known): UDP, ICMP and other
 // protocols on their payload; TCP on the in-order stream bytes the packet
-// completed, prefixed with the tail of what was inspected before (so a
-// content split across segments matches; match.Tx.Fresh keeps a match
-// wholly inside the tail from alerting twice). App-layer transactions are
+// completed, prefixed with the tail of what was inspected before
+// (Matcher.MaxFastPatternLen bytes, so a content split across segments
+// matches; match.Tx.Fresh keeps a match wholly inside the tail from
+// alerting twice). App-layer transactions are
 // inspected when their dissector calls Emitter.Inspect, with the
 // transaction's sticky buffers; a signature alerts at most once per
 // (flow, transaction).
@@ -164,7 +165,7 @@ func (w *worker) inspectPacket(e *entry, st *flowState, dir dissect.Dir, p *deco
 			tx.Payload = w.win
 			tx.PacketLen, tx.Fresh, tx.SkipIPOnly = len(p.Payload), w.fresh, skipIPOnly
 			s.inspectd[dir] += uint64(len(w.win) - w.fresh)
-			keep := min(len(w.win), m.MaxPatternLen())
+			keep := min(len(w.win), m.MaxFastPatternLen())
 			s.tail[dir] = append(s.tail[dir][:0], w.win[len(w.win)-keep:]...)
 		} else {
 			tx.Payload = nil
