@@ -1,5 +1,7 @@
 package rules
 
+import "github.com/dlclark/regexp2"
+
 // Action is a rule's action.
 type Action string
 
@@ -201,6 +203,8 @@ type PCRE struct {
 	Rawbytes      bool   // B
 	MatchLimit    bool   // O
 	Flags         string // all flags as written
+
+	re *regexp2.Regexp // compiled by the parser's check (Compiled)
 }
 
 // ByteOp is byte_test, byte_jump or byte_extract. Fields a kind does not use

@@ -681,11 +681,11 @@ func isRelative(m *rules.Match) bool {
 }
 
 func compilePCRE(p *rules.PCRE) (*regexp2.Regexp, error) {
-	pat := p.Regexp2Pattern()
-	if p.Anchored {
-		pat = `\A(?:` + pat + `)`
+	if re := p.Compiled(); re != nil {
+		re.MatchTimeout = pcreTimeout
+		return re, nil
 	}
-	re, err := regexp2.Compile(pat, p.Regexp2Options())
+	re, err := regexp2.Compile(p.MatcherPattern(), p.Regexp2Options())
 	if err != nil {
 		return nil, err
 	}
