@@ -140,6 +140,10 @@ type Matcher struct {
 	list   []*rules.Rule // the same order, for Rules
 	groups []*bufGroup   // one per (buffer, transforms), sorted by key
 	always [2][5][]int32 // [ipOnly][protoClass]: rules to evaluate on every Tx
+	// alwaysC is always with each rule's header inline: ET's always-rules
+	// are port-specific scan rules (flags:S to 22, 1433…), so most Txs
+	// drop them here without loading the rule.
+	alwaysC [2][5][]candRef
 	addrIx [2]addrIndex  // [ipOnly]: rules without fast pattern found through a narrow address group
 	pool   sync.Pool     // *scratch
 	thr    thresholdTab  // threshold / detection_filter state
@@ -152,6 +156,9 @@ type Matcher struct {
 	addrSets []*rules.AddrSet
 	portSets []*rules.PortSet
 	common   *bufGroup // the common packet group (pkt_data, packet context)
+	// byCtx lists the groups of each context (CtxPacket, CtxTx; CtxAny:
+	// all), so a Tx walks only its own.
+	byCtx [3][]*bufGroup
 	nTrans   int       // transformed (buffer, transforms) keys
 	nPats    int       // most patterns in one group
 	transK   []string  // transformed keys, by index
@@ -479,11 +486,23 @@ func Compile(rs *rules.RuleSet) (*Matcher, error) {
 		common = g
 	}
 	m.ports[partDst] = m.buildPortPart(portEnts[partDst], common)
+	m.byCtx[CtxAny] = m.groups
+	for _, g := range m.groups {
+		m.byCtx[g.ctx] = append(m.byCtx[g.ctx], g)
+	}
 	m.addrIx[0].build()
 	m.addrIx[1].build()
 	m.Stats.Rules = len(m.rules)
 	m.Stats.Groups = len(m.groups)
 	m.nTrans = len(m.transK)
+	for k := range m.always {
+		for pc := range m.always[k] {
+			for _, ri := range m.always[k][pc] {
+				cr := m.rules[ri]
+				m.alwaysC[k][pc] = append(m.alwaysC[k][pc], candRef{rule: ri, proto: cr.proto, bidir: cr.r.Bidirectional, src: cr.src, dst: cr.dst, sp: cr.sp, dp: cr.dp})
+			}
+		}
+	}
 	nRules, nTrans, nPats := len(m.rules), m.nTrans, m.nPats
 	nAddr, nPort := len(m.addrSets), len(m.portSets)
 	m.pool.New = func() any { return newScratch(nRules, nTrans, nPats, nAddr, nPort) }
@@ -867,7 +886,7 @@ func (m *Matcher) match(tx *Tx, hit func(r *rules.Rule), all bool) {
 				s.scanGroup(m, portG, dir)
 			}
 		}
-		for _, g := range m.groups {
+		for _, g := range m.byCtx[tx.Context] {
 			if portG != nil && g == m.common {
 				continue
 			}
@@ -880,11 +899,17 @@ func (m *Matcher) match(tx *Tx, hit func(r *rules.Rule), all bool) {
 	}
 	pc := protoClass(tx.Proto)
 	for k := 0; k <= ipo; k++ {
-		for _, ri := range m.always[k][pcAny] {
-			s.mark(ri)
+		for i := range m.alwaysC[k][pcAny] {
+			if c := &m.alwaysC[k][pcAny][i]; s.headerOK(m, c) {
+				s.mark(c.rule)
+			}
 		}
-		for _, ri := range m.always[k][pc] {
-			s.mark(ri)
+		if pc != pcAny {
+			for i := range m.alwaysC[k][pc] {
+				if c := &m.alwaysC[k][pc][i]; s.headerOK(m, c) {
+					s.mark(c.rule)
+				}
+			}
 		}
 		if ix := &m.addrIx[k]; len(ix.all) > 0 {
 			ix.query(tx.Src, s)
