@@ -144,12 +144,12 @@ type Matcher struct {
 	// are port-specific scan rules (flags:S to 22, 1433…), so most Txs
 	// drop them here without loading the rule.
 	alwaysC [2][5][]candRef
-	addrIx [2]addrIndex  // [ipOnly]: rules without fast pattern found through a narrow address group
-	pool   sync.Pool     // *scratch
-	thr    thresholdTab  // threshold / detection_filter state
-	maxPat int           // MaxPatternLen
-	maxFP  int           // MaxFastPatternLen
-	ports  [1]*portPart  // partDst; nil when empty
+	addrIx  [2]addrIndex // [ipOnly]: rules without fast pattern found through a narrow address group
+	pool    sync.Pool    // *scratch
+	thr     thresholdTab // threshold / detection_filter state
+	maxPat  int          // MaxPatternLen
+	maxFP   int          // MaxFastPatternLen
+	ports   [1]*portPart // partDst; nil when empty
 	// addrSets and portSets are the distinct address and port sets rules
 	// use (the parser shares one set per expression: ET Open's 14,887
 	// rules use a few hundred), so a Tx tests each at most once.
@@ -158,10 +158,10 @@ type Matcher struct {
 	common   *bufGroup // the common packet group (pkt_data, packet context)
 	// byCtx lists the groups of each context (CtxPacket, CtxTx; CtxAny:
 	// all), so a Tx walks only its own.
-	byCtx [3][]*bufGroup
-	nTrans   int       // transformed (buffer, transforms) keys
-	nPats    int       // most patterns in one group
-	transK   []string  // transformed keys, by index
+	byCtx  [3][]*bufGroup
+	nTrans int      // transformed (buffer, transforms) keys
+	nPats  int      // most patterns in one group
+	transK []string // transformed keys, by index
 
 	Stats Stats
 }
