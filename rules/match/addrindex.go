@@ -21,6 +21,10 @@ type addrIndex struct {
 	maxHi []netip.Addr // maxHi[i] = max(rs[0..i].hi)
 	v4    []ixRange4   // IPv4 ranges sorted by lo
 	max4  []uint32     // max4[i] = max(v4[0..i].hi)
+	// by16 has a bit per IPv4 /16 that some range touches: most traffic
+	// addresses (private ones, above all) are in none, and skip the binary
+	// search.
+	by16 [1024]uint64
 	all   []ixRange    // every range, for tests
 }
 
@@ -83,6 +87,11 @@ func (ix *addrIndex) build() {
 		}
 	}
 	sort.SliceStable(ix.v4, func(i, j int) bool { return ix.v4[i].lo < ix.v4[j].lo })
+	for _, r := range ix.v4 {
+		for p := r.lo >> 16; p <= r.hi>>16; p++ {
+			ix.by16[p>>6] |= 1 << (p & 63)
+		}
+	}
 	ix.max4 = make([]uint32, len(ix.v4))
 	for i, r := range ix.v4 {
 		ix.max4[i] = r.hi
@@ -106,6 +115,9 @@ func (ix *addrIndex) query(a netip.Addr, s *scratch) {
 	a = a.Unmap()
 	if a.Is4() {
 		v := be32(a.As4())
+		if p := v >> 16; ix.by16[p>>6]&(1<<(p&63)) == 0 {
+			return
+		}
 		lo, hi := 0, len(ix.v4)
 		for lo < hi {
 			mid := int(uint(lo+hi) >> 1)
