@@ -62,7 +62,7 @@ type parser struct {
 	// deferInsp: inside Feed, head inspections wait (pendReq, pendResp)
 	// until the call ends or the message's body completes.
 	deferInsp, pendReq, pendResp bool
-	rs     ruleScratch
+	rs                           ruleScratch
 }
 
 var _ dissect.Parser = (*parser)(nil)

@@ -25,7 +25,7 @@ type addrIndex struct {
 	// addresses (private ones, above all) are in none, and skip the binary
 	// search.
 	by16 [1024]uint64
-	all   []ixRange    // every range, for tests
+	all  []ixRange // every range, for tests
 }
 
 type ixRange4 struct {
