@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"net/netip"
 	"time"
 
 	"github.com/netsift/netsift/decode"
@@ -9,18 +10,21 @@ import (
 	"github.com/netsift/netsift/flow"
 )
 
+// endpoints returns flow e's source and destination for direction dir
+// (ToServer: the client's side first).
+func endpoints(e *entry, dir dissect.Dir) (src, dst netip.Addr, sp, dp uint16) {
+	src, dst = addrOf(&e.Key.A, e.Key.V6), addrOf(&e.Key.B, e.Key.V6)
+	sp, dp = e.Key.PA, e.Key.PB
+	if e.State.clientIsA == (dir == dissect.ToClient) {
+		src, dst, sp, dp = dst, src, dp, sp
+	}
+	return
+}
+
 // header builds an event header for flow e, oriented by dir.
 func (w *worker) header(e *entry, typ string, dir dissect.Dir) event.Header {
 	st := &e.State
-	a := addrOf(&e.Key.A, e.Key.V6)
-	b := addrOf(&e.Key.B, e.Key.V6)
-	pa, pb := e.Key.PA, e.Key.PB
-	if !st.clientIsA {
-		a, b, pa, pb = b, a, pb, pa
-	}
-	if dir == dissect.ToClient {
-		a, b, pa, pb = b, a, pb, pa
-	}
+	a, b, pa, pb := endpoints(e, dir)
 	h := event.Header{Time: w.now, FlowID: st.id, PcapCnt: w.frame, Type: typ, Src: a, Dst: b, SPort: pa, DPort: pb, Proto: e.Key.Proto}
 	if st.vlans > 0 {
 		h.VLAN = st.vlan[:st.vlans]

@@ -48,12 +48,7 @@ func (e *Engine) policy() *policy.Policy {
 
 // facts builds the policy facts of flow e.
 func (w *worker) facts(e *entry, st *flowState, f *policy.Facts) {
-	c := addrOf(&e.Key.A, e.Key.V6)
-	s := addrOf(&e.Key.B, e.Key.V6)
-	cp, sp := e.Key.PA, e.Key.PB
-	if !st.clientIsA {
-		c, s, cp, sp = s, c, sp, cp
-	}
+	c, s, cp, sp := endpoints(e, dissect.ToServer)
 	f.Src, f.Dst, f.SrcPort, f.DstPort, f.Proto = c, s, cp, sp, e.Key.Proto
 	f.App = w.e.appName(st)
 	f.Host = st.pol.curHost

@@ -182,15 +182,7 @@ func (w *worker) inspectPacket(e *entry, st *flowState, dir dissect.Dir, p *deco
 }
 
 func (w *worker) fillTx(tx *match.Tx, e *entry, st *flowState, dir dissect.Dir, p *decode.Packet) {
-	c := addrOf(&e.Key.A, e.Key.V6)
-	sv := addrOf(&e.Key.B, e.Key.V6)
-	cp, sp := e.Key.PA, e.Key.PB
-	if !st.clientIsA {
-		c, sv, cp, sp = sv, c, sp, cp
-	}
-	if dir == dissect.ToClient {
-		c, sv, cp, sp = sv, c, sp, cp
-	}
+	c, sv, cp, sp := endpoints(e, dir)
 	*tx = match.Tx{
 		Proto: e.Key.Proto, Src: c, Dst: sv, SrcPort: cp, DstPort: sp,
 		ToServer:    dir == dissect.ToServer,
@@ -487,12 +479,7 @@ func (w *worker) alertEvent(sg *Signatures, e *entry, st *flowState, dir dissect
 	ww.KUint("bytes_toclient", st.bytes[1])
 	ww.Key("start")
 	ww.Time(st.start)
-	c := addrOf(&e.Key.A, e.Key.V6)
-	sv := addrOf(&e.Key.B, e.Key.V6)
-	cp, sp := e.Key.PA, e.Key.PB
-	if !st.clientIsA {
-		c, sv, cp, sp = sv, c, sp, cp
-	}
+	c, sv, cp, sp := endpoints(e, dissect.ToServer)
 	ww.Key("src_ip")
 	ww.Addr(c)
 	ww.Key("dest_ip")
