@@ -24,6 +24,7 @@ alert tcp any any -> any any (msg:"raw GET"; flow:established,to_server; content
 alert udp any any -> any 53 (msg:"DNS query header"; content:"|01 00|"; offset:2; depth:2; sid:6;)
 alert tcp any any -> any any (msg:"SYN"; flags:S; sid:7;)
 drop ip 192.0.2.10 any -> any any (msg:"ip-only drop"; sid:8;)
+alert tls any any -> any any (msg:"TLS 1.3 negotiated"; tls.version:1.3; sid:9;)
 `
 
 func runRules(t *testing.T, text string, cfg engine.Config) []map[string]any {
@@ -101,6 +102,9 @@ func TestSignaturesOnSample(t *testing.T) {
 		if got[sid] != want {
 			t.Errorf("sid %d: %d alerts, want %d (all: %v)", sid, got[sid], want, got)
 		}
+	}
+	if got[9] == 0 {
+		t.Errorf("tls.version:1.3 did not alert on the sample's TLS 1.3 flow: %v", got)
 	}
 	if got[7] == 0 || got[8] == 0 {
 		t.Errorf("header-only (sid 7) and IP-only (sid 8) rules did not alert: %v", got)

@@ -52,6 +52,7 @@ type Rule struct {
 	ICMPType         *IntMatch // itype
 	ICMPCode         *IntMatch // icode
 	TCPFlags         string    // flags: value as written ("" = none)
+	TLSVersion       uint16    // tls.version (0 = none): 0x0303 for TLS 1.2
 	Noalert          bool      // noalert; or flowbits:noalert
 
 	// Matches are the payload/buffer inspections in rule order. Each names its

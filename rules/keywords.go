@@ -178,7 +178,7 @@ func buildKeywords() map[string]keyword {
 		return setThreshold(st, &st.r.DetectionFilter, o, false)
 	})
 	sup("app-layer-protocol", setAppLayerProtocol)
-	sup("tls.version", func(st *state, o Option) error { return needValue(o) })
+	sup("tls.version", setTLSVersion)
 	// uricontent is the legacy spelling of content followed by http_uri.
 	sup("uricontent", func(st *state, o Option) error {
 		if st.buf != BufferPacket {
@@ -336,6 +336,41 @@ func canonicalBuffer(buf string) string {
 		return "file.data"
 	}
 	return buf
+}
+
+// setTLSVersion parses tls.version: 1.0, 1.1, 1.2, 1.3, 3.0 (SSLv3) or a
+// hex value (0x0303). It matches the negotiated version (the ClientHello's
+// before a ServerHello), as Suricata's keyword.
+func setTLSVersion(st *state, o Option) error {
+	if err := needValue(o); err != nil {
+		return err
+	}
+	v := strings.TrimSpace(o.Value)
+	var ver uint16
+	switch v {
+	case "1.0":
+		ver = 0x0301
+	case "1.1":
+		ver = 0x0302
+	case "1.2":
+		ver = 0x0303
+	case "1.3":
+		ver = 0x0304
+	case "3.0":
+		ver = 0x0300
+	default:
+		h, ok := strings.CutPrefix(strings.ToLower(v), "0x")
+		n, err := strconv.ParseUint(h, 16, 16)
+		if !ok || err != nil {
+			return fmt.Errorf("bad version %q (want 1.0, 1.1, 1.2, 1.3, 3.0 or 0xNNNN)", v)
+		}
+		ver = uint16(n)
+	}
+	if err := setApp(st, "tls", o.Name); err != nil {
+		return err
+	}
+	st.r.TLSVersion = ver
+	return nil
 }
 
 func setSticky(st *state, buf, app string, o Option) error {

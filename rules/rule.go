@@ -5,7 +5,7 @@ package rules
 // Suricata does for IP-only rules.
 func (r *Rule) IPOnly() bool {
 	return len(r.Matches) == 0 && len(r.Flowbits) == 0 && r.Flow == (Flow{}) &&
-		r.Dsize == nil && r.ICMPType == nil && r.ICMPCode == nil && r.TCPFlags == "" &&
+		r.Dsize == nil && r.ICMPType == nil && r.ICMPCode == nil && r.TCPFlags == "" && r.TLSVersion == 0 &&
 		r.AppLayerProtocol == nil && r.AppProto == "" && r.Threshold == nil && r.DetectionFilter == nil &&
 		(r.Transport == "" || r.Proto == "tcp" || r.Proto == "udp" || r.Proto == "icmp")
 }

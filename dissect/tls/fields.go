@@ -43,6 +43,15 @@ func (f *inspectRec) RuleFields(add func(buffer string, value []byte)) {
 		add("ja3s.hash", r.ja3sHash)
 		add("ja3s.string", r.ja3s)
 	}
+	// tls.version: the negotiated version once the ServerHello is seen,
+	// else the ClientHello's; two bytes, big-endian (0x0303 = TLS 1.2).
+	if v := r.version; v != 0 || r.clientVersion != 0 {
+		if v == 0 {
+			v = r.clientVersion
+		}
+		r.verBuf = [2]byte{byte(v >> 8), byte(v)}
+		add("tls.version", r.verBuf[:])
+	}
 	if f.side == dissect.ToServer && len(r.clientRandom) > 0 {
 		add("tls.random", r.clientRandom)
 	} else if f.side == dissect.ToClient && len(r.serverRandom) > 0 {

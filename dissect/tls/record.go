@@ -13,7 +13,8 @@ type record struct {
 
 	sni           []byte
 	clientVersion uint16
-	version       uint16 // negotiated (0 = no ServerHello)
+	version       uint16  // negotiated (0 = no ServerHello)
+	verBuf        [2]byte // tls.version rule buffer (RuleFields)
 	cipher        uint16
 	ja3, ja3Hash  []byte
 	ja3s          []byte

@@ -1016,6 +1016,12 @@ func (m *Matcher) eval(cr *crule, s *scratch) bool {
 	if r.AppProto != "" && !appMatch(r.AppProto, s.app) {
 		return false
 	}
+	if v := r.TLSVersion; v != 0 {
+		vals := s.bufValues("tls.version")
+		if len(vals) == 0 || len(vals[0]) != 2 || uint16(vals[0][0])<<8|uint16(vals[0][1]) != v {
+			return false
+		}
+	}
 	if a := r.AppLayerProtocol; a != nil && !appLayerProtocol(a, tx, s.app) {
 		return false
 	}

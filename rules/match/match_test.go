@@ -181,6 +181,12 @@ func TestKeywords(t *testing.T) {
 			withBufs(pl(""), "dns", "dns.query", "evil.com"), true},
 		{"dotprefix suffix only", "", `alert dns any any -> any any (msg:"t"; dns.query; dotprefix; content:".evil.com"; endswith; sid:1;)`,
 			withBufs(pl(""), "dns", "dns.query", "notevil.com"), false},
+		{"tls.version", "", `alert tls any any -> any any (msg:"t"; tls.version:1.2; sid:1;)`,
+			withBufs(pl(""), "tls", "tls.version", "\x03\x03"), true},
+		{"tls.version hex", "", `alert tls any any -> any any (msg:"t"; tls.version:0x0301; sid:1;)`,
+			withBufs(pl(""), "tls", "tls.version", "\x03\x03"), false},
+		{"tls.version absent", "", `alert tls any any -> any any (msg:"t"; tls.version:1.3; sid:1;)`,
+			withBufs(pl(""), "tls"), false},
 		{"tls.sni", "", `alert tls any any -> any any (msg:"t"; tls.sni; content:"bad.example"; nocase; sid:1;)`,
 			withBufs(pl(""), "tls", "tls.sni", "BAD.example"), true},
 		// Header.
