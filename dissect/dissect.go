@@ -86,6 +86,10 @@ type Ctx struct {
 	Pkts [2]uint32
 	// Emit takes the parser's output. Probes must not use it.
 	Emit Emitter
+	// Inspecting says signatures are loaded: a parser keeps what only
+	// Emitter.Inspect needs (message bodies) when it is set, and skips that
+	// work when it is not.
+	Inspecting bool
 }
 
 // Emitter receives what parsers extract. All byte slices passed in are

@@ -63,6 +63,7 @@ func newWorker(e *Engine, id int) *worker {
 	w.em.w = w
 	w.sink.w = w
 	w.ctx.Emit = &w.em
+	w.ctx.Inspecting = e.cfg.Rules != nil
 	w.stats.init()
 	w.addBuf = w.bufs.add
 	w.bufFn = w.bufs.get

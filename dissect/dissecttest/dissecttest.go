@@ -215,7 +215,7 @@ type Result struct {
 // matching one on to d's parser, then closes it.
 func Run(d *dissect.Dissector, f *Flow) Result {
 	rec := &Recorder{}
-	c := &dissect.Ctx{Proto: f.Proto, Client: f.Client, Server: f.Server, Emit: rec}
+	c := &dissect.Ctx{Proto: f.Proto, Client: f.Client, Server: f.Server, Emit: rec, Inspecting: true}
 	var acc [2][]byte
 	v := dissect.NeedMore
 	start := -1
@@ -281,7 +281,7 @@ func (Nop) ServerName([]byte)                         {}
 func CheckStartTLS(t testing.TB, d *dissect.Dissector, greeting, request, answer string) {
 	t.Helper()
 	rec := &Recorder{}
-	c := &dissect.Ctx{Proto: 6, Emit: rec}
+	c := &dissect.Ctx{Proto: 6, Emit: rec, Inspecting: true}
 	if v := d.Probe(c, dissect.ToClient, []byte(greeting)); v != dissect.Match && v != dissect.NeedMore {
 		t.Fatalf("probe on greeting: %v", v)
 	}
@@ -300,7 +300,7 @@ func CheckStartTLS(t testing.TB, d *dissect.Dissector, greeting, request, answer
 // allocate once the parser's buffers have grown (STYLE.md §4).
 func CheckRoundAllocs(t testing.TB, d *dissect.Dissector, cmd, reply string) {
 	t.Helper()
-	c := &dissect.Ctx{Proto: 6, Emit: Nop{}}
+	c := &dissect.Ctx{Proto: 6, Emit: Nop{}, Inspecting: true}
 	p := d.New()
 	cb, rb := []byte(cmd), []byte(reply)
 	round := func() {

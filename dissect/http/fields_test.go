@@ -218,7 +218,7 @@ func TestRuleFieldsAllocs(t *testing.T) {
 	body := gz("<html>" + strings.Repeat("x", 2000) + "</html>")
 	req := []byte("POST /a/../b%20c HTTP/1.1\r\nHost: a.test\r\nCookie: x=1\r\nContent-Length: 4\r\n\r\nbody")
 	resp := []byte(fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n0\r\n\r\n", len(body), body))
-	c := &dissect.Ctx{Proto: 6, Emit: &nopEmitter{}}
+	c := &dissect.Ctx{Proto: 6, Emit: &nopEmitter{}, Inspecting: true}
 	p := Dissector.New()
 	round := func() {
 		benchW.Reset()

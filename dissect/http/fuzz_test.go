@@ -12,7 +12,7 @@ import (
 func FuzzHTTP(f *testing.F) {
 	f.Add(benchReq, benchResp, uint16(10))
 	f.Fuzz(func(t *testing.T, req, resp []byte, cut uint16) {
-		c := &dissect.Ctx{Proto: 6, Pkts: [2]uint32{1, 1}, Emit: &dissecttest.Recorder{}}
+		c := &dissect.Ctx{Proto: 6, Pkts: [2]uint32{1, 1}, Emit: &dissecttest.Recorder{}, Inspecting: true}
 		probe(c, dissect.ToServer, req)
 		probe(c, dissect.ToClient, resp)
 		p := Dissector.New()

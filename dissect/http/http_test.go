@@ -118,7 +118,7 @@ type seg struct {
 func feed(t *testing.T, segs []seg) *dissecttest.Recorder {
 	t.Helper()
 	rec := &dissecttest.Recorder{}
-	c := &dissect.Ctx{Proto: 6, Client: netip.MustParseAddrPort("127.0.0.1:40000"), Server: netip.MustParseAddrPort("127.0.0.1:80"), Emit: rec}
+	c := &dissect.Ctx{Proto: 6, Client: netip.MustParseAddrPort("127.0.0.1:40000"), Server: netip.MustParseAddrPort("127.0.0.1:80"), Emit: rec, Inspecting: true}
 	p := Dissector.New()
 	for _, s := range segs {
 		c.Pkts[s.dir]++
@@ -312,7 +312,7 @@ func (nopEmitter) Inspect(d dissect.Dir, tx uint64, typ string, r dissect.Record
 // BenchmarkHTTPRequest measures probe + one request/response transaction
 // on a warm parser, EVE encoding included.
 func BenchmarkHTTPRequest(b *testing.B) {
-	c := &dissect.Ctx{Proto: 6, Emit: &nopEmitter{}}
+	c := &dissect.Ctx{Proto: 6, Emit: &nopEmitter{}, Inspecting: true}
 	p := Dissector.New()
 	b.ReportAllocs()
 	b.SetBytes(int64(len(benchReq) + len(benchResp)))
@@ -327,7 +327,7 @@ func BenchmarkHTTPRequest(b *testing.B) {
 }
 
 func TestAllocs(t *testing.T) {
-	c := &dissect.Ctx{Proto: 6, Emit: &nopEmitter{}}
+	c := &dissect.Ctx{Proto: 6, Emit: &nopEmitter{}, Inspecting: true}
 	p := Dissector.New()
 	p.Feed(c, dissect.ToServer, benchReq)
 	p.Feed(c, dissect.ToClient, benchResp)
@@ -340,5 +340,17 @@ func TestAllocs(t *testing.T) {
 	})
 	if n != 0 {
 		t.Errorf("%v allocations per transaction, want 0", n)
+	}
+}
+
+// TestNoBodiesWithoutRules: without signatures (Ctx.Inspecting false) the
+// parser keeps no message body (up to 64 KiB per message otherwise).
+func TestNoBodiesWithoutRules(t *testing.T) {
+	c := &dissect.Ctx{Proto: 6, Emit: &dissecttest.Recorder{}}
+	p := newParser()
+	p.Feed(c, dissect.ToServer, []byte("POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 5000\r\n\r\n"))
+	p.Feed(c, dissect.ToServer, make([]byte, 3000))
+	if p.body[dissect.ToServer].active {
+		t.Error("request body captured with no signatures loaded")
 	}
 }

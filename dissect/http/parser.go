@@ -343,7 +343,7 @@ func (p *parser) request(c *dissect.Ctx, msg []byte) dissect.Status {
 		h.st, h.remain = stBody, t.clen
 	}
 	p.reqTx = t
-	if h.st != stHead {
+	if h.st != stHead && c.Inspecting {
 		p.body[dissect.ToServer].start()
 	}
 	// The first request's Host names the flow (as nDPI does); later
@@ -438,7 +438,7 @@ func (p *parser) response(c *dissect.Ctx, msg []byte) dissect.Status {
 	if req != nil {
 		p.ans.copyFrom(req)
 	}
-	if h.st != stHead {
+	if h.st != stHead && c.Inspecting {
 		p.body[dissect.ToClient].start()
 	}
 	p.inspectResp(c)
