@@ -412,8 +412,8 @@ func (p *parser) response(c *dissect.Ctx, msg []byte) dissect.Status {
 		// Upgrade or tunnel established: the rest is another protocol.
 		h.st = stOpaque
 		p.h[dissect.ToServer].st = stOpaque
-		p.hasAns = req != nil
-		if req != nil {
+		p.hasAns = req != nil && c.Inspecting
+		if p.hasAns {
 			p.ans.copyFrom(req)
 		}
 		p.inspectResp(c)
@@ -434,8 +434,8 @@ func (p *parser) response(c *dissect.Ctx, msg []byte) dissect.Status {
 	default:
 		h.st = stUntilClose
 	}
-	p.hasAns = req != nil
-	if req != nil {
+	p.hasAns = req != nil && c.Inspecting // a copy only the signatures read
+	if p.hasAns {
 		p.ans.copyFrom(req)
 	}
 	if h.st != stHead && c.Inspecting {
@@ -542,6 +542,9 @@ func (p *parser) bodyEnd(c *dissect.Ctx, dir dissect.Dir) {
 // inspectReq offers the request whose head or body just completed
 // (transaction id = its number).
 func (p *parser) inspectReq(c *dissect.Ctx) {
+	if !c.Inspecting {
+		return
+	}
 	if p.deferInsp {
 		p.pendReq = true
 		return
@@ -566,6 +569,9 @@ func (p *parser) inspectReqNow(c *dissect.Ctx) {
 // inspectResp offers the response whose head or body just completed,
 // with its request.
 func (p *parser) inspectResp(c *dissect.Ctx) {
+	if !c.Inspecting {
+		return
+	}
 	if p.deferInsp {
 		p.pendResp = true
 		return
