@@ -34,6 +34,9 @@ func ParseCertificate(der []byte) (ci CertInfo, ok bool) {
 	}
 	sum := sha1.Sum(der)
 	ci.Fingerprint = string(event.AppendHex(nil, sum[:], ':'))
+	if parseCertFast(der, &ci) {
+		return ci, true
+	}
 	if c, err := x509.ParseCertificate(der); err == nil {
 		ci.Subject = parseDN(c.RawSubject)
 		ci.Issuer = parseDN(c.RawIssuer)
