@@ -25,7 +25,7 @@ type Engine struct {
 	// Probe order per transport: port-hinted dissectors first, by port.
 	byPort [2]map[uint16][]int // [0] TCP, [1] UDP
 	order  [2][]int
-	ports  map[uint16]bool // every hint port (service-port heuristic)
+	ports  *[1024]uint64 // bit per hint port (service-port heuristic); a map cost 2% of a run
 
 	outMu      sync.Mutex
 	framesRead atomic.Uint64
@@ -44,7 +44,7 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	cfg.defaults()
-	e := &Engine{cfg: cfg, ports: map[uint16]bool{}}
+	e := &Engine{cfg: cfg, ports: new([1024]uint64)}
 	e.dns = dnsCache{m: map[netip.Addr]string{}, max: cfg.DNSCacheSize}
 	for t := 0; t < 2; t++ {
 		e.byPort[t] = map[uint16][]int{}
@@ -58,7 +58,7 @@ func New(cfg Config) (*Engine, error) {
 			e.order[t] = append(e.order[t], i)
 			for _, p := range d.Ports {
 				e.byPort[t][p] = append(e.byPort[t][p], i)
-				e.ports[p] = true
+				e.ports[p>>6] |= 1 << (p & 63)
 			}
 		}
 	}
@@ -77,7 +77,7 @@ func tIndex(proto uint8) int {
 	return 0
 }
 
-func (e *Engine) servicePort(p uint16) bool { return e.ports[p] }
+func (e *Engine) servicePort(p uint16) bool { return e.ports[p>>6]&(1<<(p&63)) != 0 }
 
 // probe runs, in registration order, the probes that have not failed on
 // this flow and returns the index of the first match or -1. Registration
