@@ -111,7 +111,6 @@ func readCertTime(s *cryptobyte.String, t *time.Time) bool {
 	return false
 }
 
-
 // attrNamesDER is attrNames keyed by the OIDs' DER contents, so a name is
 // found without formatting the OID.
 var attrNamesDER = func() map[string]string {
