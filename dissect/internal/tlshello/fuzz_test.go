@@ -7,6 +7,9 @@ import "testing"
 func FuzzHello(f *testing.F) {
 	f.Add(chromeHello(&testing.T{}))
 	f.Add([]byte{3, 3})
+	for _, der := range testCerts(f) {
+		f.Add(der) // certificates: parseCertFast and dnFast
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var ch ClientHello
 		buf := make([]byte, 0, 512)
