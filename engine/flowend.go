@@ -157,6 +157,17 @@ func (w *worker) netflowEvent(e *entry, dir dissect.Dir) {
 	w.finishEvent()
 }
 
+// writeFlowCounters writes the members flow and alert events share: the
+// packets and bytes of each direction so far, and the start.
+func writeFlowCounters(ww *event.Writer, st *flowState) {
+	ww.KUint("pkts_toserver", st.pkts[0])
+	ww.KUint("pkts_toclient", st.pkts[1])
+	ww.KUint("bytes_toserver", st.bytes[0])
+	ww.KUint("bytes_toclient", st.bytes[1])
+	ww.Key("start")
+	ww.Time(st.start)
+}
+
 func appendMAC(dst []byte, m [6]byte) []byte {
 	const hexd = "0123456789abcdef"
 	for i, b := range m {
@@ -194,12 +205,7 @@ func (w *worker) flowEvent(e *entry, why flow.End) {
 	event.BeginEvent(ww, &h)
 	ww.Key("flow")
 	ww.ObjStart()
-	ww.KUint("pkts_toserver", st.pkts[0])
-	ww.KUint("pkts_toclient", st.pkts[1])
-	ww.KUint("bytes_toserver", st.bytes[0])
-	ww.KUint("bytes_toclient", st.bytes[1])
-	ww.Key("start")
-	ww.Time(st.start)
+	writeFlowCounters(ww, st)
 	ww.Key("end")
 	ww.Time(e.Last)
 	ww.KInt("age", int64(e.Last.Sub(st.start)/time.Second))
