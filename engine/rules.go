@@ -162,13 +162,15 @@ func (w *worker) inspectPacket(e *entry, st *flowState, dir dissect.Dir, p *deco
 		tx.PacketLen, tx.SkipIPOnly = len(p.Payload), skipIPOnly
 	} else if p.Proto == decode.ProtoTCP {
 		if w.collecting && len(w.win) > w.fresh {
-			tx.Payload = w.win
+			tx.Payload, tx.Stream, tx.Packet = w.win, true, p.Payload
 			tx.PacketLen, tx.Fresh, tx.SkipIPOnly = len(p.Payload), w.fresh, skipIPOnly
 			s.inspectd[dir] += uint64(len(w.win) - w.fresh)
 			keep := min(len(w.win), m.MaxFastPatternLen())
 			s.tail[dir] = append(s.tail[dir][:0], w.win[len(w.win)-keep:]...)
 		} else {
-			tx.Payload = nil
+			// Nothing new in order (out of order, retransmitted, no
+			// payload): only flow:no_stream rules see this packet.
+			tx.Payload, tx.Stream, tx.Packet = nil, true, p.Payload
 			tx.PacketLen, tx.SkipIPOnly = len(p.Payload), skipIPOnly
 		}
 	} else {
@@ -193,6 +195,7 @@ func (w *worker) fillTx(tx *match.Tx, e *entry, st *flowState, dir dissect.Dir, 
 	}
 	if p != nil {
 		tx.TCPFlags, tx.ICMPType, tx.ICMPCode = p.TCPFlags, p.ICMPType, p.ICMPCode
+		tx.Fragmented = p.Fragmented
 	}
 	if st.app < 0 && st.probing {
 		tx.AppProto = ""

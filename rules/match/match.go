@@ -55,6 +55,14 @@ type Tx struct {
 	// alert again; the evaluator backtracks to find such a match. 0 disables
 	// the check. Chains without content or pcre are not affected.
 	Fresh int
+	// Stream says Payload is a reassembled TCP stream window (not one
+	// packet's payload): flow:only_stream rules need it; flow:no_stream
+	// rules then inspect Packet, the packet's own payload, instead.
+	Stream bool
+	Packet []byte
+	// Fragmented says the packet was reassembled from IP fragments
+	// (flow:only_frag, flow:no_frag).
+	Fragmented bool
 	// Context says what is inspected, so that rules that cannot apply are
 	// neither prefiltered nor evaluated: CtxAny (every rule), CtxPacket (a
 	// packet or stream chunk: rules without sticky buffers) or CtxTx (an
@@ -800,7 +808,8 @@ type scratch struct {
 	b64     []byte
 	hasB64  bool
 	budget  int
-	fresh   int // Tx.Fresh while evaluating a pkt_data chain, else 0
+	fresh   int    // Tx.Fresh while evaluating a pkt_data chain, else 0
+	scan    []byte // the pkt_data the prefilter scans (Payload, or Packet)
 	tx      *Tx
 	app     string // canonApp(tx.AppProto)
 	// Set-membership memo (inAddr, inPort): per set and Tx address or port
@@ -876,7 +885,13 @@ func (m *Matcher) match(tx *Tx, hit func(r *rules.Rule), all bool) {
 	// A packet without payload has nothing to prefilter (a pure ACK: a
 	// third of TCP packets; skipping the group walk for them saved ~10% of
 	// a run with ET Open on bench/rules.sh's capture).
-	if tx.Context != CtxPacket || len(tx.Payload) > 0 {
+	// The payload the prefilter scans: a stream Tx with no new stream data
+	// still carries its packet for flow:no_stream rules.
+	s.scan = tx.Payload
+	if len(s.scan) == 0 && tx.Stream {
+		s.scan = tx.Packet
+	}
+	if tx.Context != CtxPacket || len(s.scan) > 0 {
 		// The packet group of the destination port, when there is one,
 		// replaces the common packet group (it holds its patterns too).
 		var portG *bufGroup
@@ -957,10 +972,10 @@ func (m *Matcher) match(tx *Tx, hit func(r *rules.Rule), all bool) {
 func (s *scratch) bufValues(name string) [][]byte {
 	tx := s.tx
 	if name == rules.BufferPacket {
-		if len(tx.Payload) == 0 {
+		if len(s.scan) == 0 {
 			return nil
 		}
-		s.pkt[0] = tx.Payload
+		s.pkt[0] = s.scan
 		return s.pkt[:]
 	}
 	if tx.Buf == nil {
@@ -1007,10 +1022,16 @@ func (m *Matcher) eval(cr *crule, s *scratch) bool {
 	if !headerMatch(cr, tx) {
 		return false
 	}
+	payload, fresh := tx.Payload, tx.Fresh
 	if f := r.Flow; f != (rules.Flow{}) {
 		if f.Established && !tx.Established || f.NotEstablished && tx.Established ||
-			f.ToServer && !tx.ToServer || f.ToClient && tx.ToServer {
+			f.ToServer && !tx.ToServer || f.ToClient && tx.ToServer ||
+			f.OnlyStream && !tx.Stream || f.OnlyFrag && !tx.Fragmented || f.NoFrag && tx.Fragmented {
 			return false
+		}
+		if f.NoStream && tx.Stream {
+			// The packet's own payload, not the stream window.
+			payload, fresh = tx.Packet, 0
 		}
 	}
 	if r.AppProto != "" && !appMatch(r.AppProto, s.app) {
@@ -1075,12 +1096,17 @@ func (m *Matcher) eval(cr *crule, s *scratch) bool {
 			}
 		case ch.group >= 0:
 			vals = s.transformed(ch.group, ch.buffer, ch.transforms)
+		case ch.buffer == rules.BufferPacket:
+			if len(payload) > 0 {
+				s.pkt[0] = payload
+				vals = s.pkt[:]
+			}
 		default:
 			vals = s.bufValues(ch.buffer)
 		}
 		s.fresh = 0
 		if ch.buffer == rules.BufferPacket && ch.lastIdx >= 0 {
-			s.fresh = tx.Fresh
+			s.fresh = fresh
 		}
 		ok := false
 		for _, v := range vals {

@@ -215,6 +215,26 @@ func TestKeywords(t *testing.T) {
 		{"flow not established", `flow:established;`, "", func() *Tx { tx := pl(""); tx.Established = false; return tx }(), false},
 		{"flow from_server", `flow:from_server;`, "", func() *Tx { tx := pl(""); tx.ToServer = false; return tx }(), true},
 		{"flow stateless", `flow:stateless;`, "", func() *Tx { tx := pl(""); tx.Established = false; return tx }(), true},
+		{"only_stream on packet", `flow:only_stream; content:"ab";`, "", pl("ab"), false},
+		{"only_stream on stream", `flow:only_stream; content:"ab";`, "", func() *Tx { tx := pl("ab"); tx.Stream = true; return tx }(), true},
+		{"no_stream uses the packet", `flow:no_stream; content:"ab";`, "", func() *Tx {
+			tx := pl("xxab") // stream window: old "xxa" + this packet's "b"
+			tx.Stream, tx.Packet, tx.Fresh = true, []byte("b"), 3
+			return tx
+		}(), false},
+		{"no_stream packet match", `flow:no_stream; content:"ab";`, "", func() *Tx {
+			tx := pl("xxab")
+			tx.Stream, tx.Packet, tx.Fresh = true, []byte("ab"), 2
+			return tx
+		}(), true},
+		{"stream rule on the same window", `content:"ab";`, "", func() *Tx {
+			tx := pl("xxab")
+			tx.Stream, tx.Packet, tx.Fresh = true, []byte("b"), 3
+			return tx
+		}(), true},
+		{"only_frag", `flow:only_frag;`, "", pl(""), false},
+		{"only_frag fragmented", `flow:only_frag;`, "", func() *Tx { tx := pl(""); tx.Fragmented = true; return tx }(), true},
+		{"no_frag fragmented", `flow:no_frag;`, "", func() *Tx { tx := pl(""); tx.Fragmented = true; return tx }(), false},
 		// App layer.
 		{"app-layer-protocol", `app-layer-protocol:http;`, "", withBufs(pl(""), "http", "", ""), true},
 		{"app-layer-protocol http2", `app-layer-protocol:http;`, "", withBufs(pl(""), "http2", "", ""), true},
