@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -467,6 +468,17 @@ func (w *worker) alertEvent(sg *Signatures, e *entry, st *flowState, dir dissect
 	ww.KString("category", cat)
 	ww.KInt("severity", int64(sev))
 	writeRuleMetadata(ww, r.Metadata)
+	if r.Target != "" {
+		// target: names which side is attacked; Suricata then writes
+		// both sides as source and target.
+		src, dst := endpointJSON{h.Src, h.SPort}, endpointJSON{h.Dst, h.DPort}
+		if r.Target == "src_ip" {
+			src, dst = dst, src
+		}
+		ports := h.Proto == decode.ProtoTCP || h.Proto == decode.ProtoUDP || h.Proto == decode.ProtoSCTP
+		src.write(ww, "source", ports)
+		dst.write(ww, "target", ports)
+	}
 	ww.ObjEnd()
 	if rec != nil && typ != "" {
 		ww.Key(typ)
@@ -488,6 +500,22 @@ func (w *worker) alertEvent(sg *Signatures, e *entry, st *flowState, dir dissect
 	}
 	ww.ObjEnd()
 	w.finishEvent()
+}
+
+type endpointJSON struct {
+	ip   netip.Addr
+	port uint16
+}
+
+func (ep endpointJSON) write(ww *event.Writer, key string, port bool) {
+	ww.Key(key)
+	ww.ObjStart()
+	ww.Key("ip")
+	ww.Addr(ep.ip)
+	if port {
+		ww.KUint("port", uint64(ep.port))
+	}
+	ww.ObjEnd()
 }
 
 // writeRuleMetadata writes metadata "key value" pairs as Suricata does:

@@ -25,6 +25,7 @@ alert udp any any -> any 53 (msg:"DNS query header"; content:"|01 00|"; offset:2
 alert tcp any any -> any any (msg:"SYN"; flags:S; sid:7;)
 drop ip 192.0.2.10 any -> any any (msg:"ip-only drop"; sid:8;)
 alert tls any any -> any any (msg:"TLS 1.3 negotiated"; tls.version:1.3; sid:9;)
+alert ssh any any -> any 22 (msg:"SSH server targeted"; ssh.proto; content:"2.0"; target:dest_ip; sid:10;)
 `
 
 func runRules(t *testing.T, text string, cfg engine.Config) []map[string]any {
@@ -102,6 +103,23 @@ func TestSignaturesOnSample(t *testing.T) {
 		if got[sid] != want {
 			t.Errorf("sid %d: %d alerts, want %d (all: %v)", sid, got[sid], want, got)
 		}
+	}
+	for _, e := range evs {
+		if e["event_type"] != "alert" {
+			continue
+		}
+		a := e["alert"].(map[string]any)
+		if a["signature_id"] != 10.0 {
+			continue
+		}
+		tg, _ := a["target"].(map[string]any)
+		src, _ := a["source"].(map[string]any)
+		if tg == nil || src == nil || tg["ip"] != e["dest_ip"] || src["ip"] != e["src_ip"] || tg["port"] != e["dest_port"] {
+			t.Errorf("target:dest_ip alert: source %v target %v (event %v → %v)", src, tg, e["src_ip"], e["dest_ip"])
+		}
+	}
+	if got[10] == 0 {
+		t.Error("the target:dest_ip rule (sid 10) did not alert")
 	}
 	if got[9] == 0 {
 		t.Errorf("tls.version:1.3 did not alert on the sample's TLS 1.3 flow: %v", got)
