@@ -5,11 +5,15 @@ import (
 	"net/netip"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/netsift/netsift/capture"
+	"github.com/netsift/netsift/capture/pcapfile"
+	"github.com/netsift/netsift/decode"
 	"github.com/netsift/netsift/rules"
 )
 
@@ -149,5 +153,94 @@ func BenchmarkMatchETOpen(b *testing.B) {
 				m.Match(c.tx, func(r *rules.Rule) {})
 			}
 		})
+	}
+}
+
+// BenchmarkCompileETOpen compiles the parsed ET Open set (the parse is
+// BenchmarkLoadETOpen in package rules). Reports the live heap the Matcher
+// adds.
+func BenchmarkCompileETOpen(b *testing.B) {
+	loadET(b) // parses etRS once (and skips without the corpus)
+	b.ReportAllocs()
+	var heap uint64
+	for i := 0; i < b.N; i++ {
+		var before, after runtime.MemStats
+		b.StopTimer()
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		b.StartTimer()
+		m, err := Compile(etRS)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		heap = after.HeapAlloc - before.HeapAlloc
+		runtime.KeepAlive(m)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(heap)/(1<<20), "heap-MiB")
+}
+
+// corpusPayloads returns up to limit bytes of TCP and UDP payloads (port
+// 443 left out: encrypted, not inspected) from the nDPI corpus's captures
+// as packet-context Txs — the traffic bench/rules.sh's capture is made of.
+func corpusPayloads(tb testing.TB, limit int) ([]Tx, int) {
+	paths, _ := filepath.Glob("../../../shared/corpus/ndpi/pcap/*")
+	if len(paths) == 0 {
+		tb.Skip("nDPI corpus absent (../shared/corpus/ndpi/pcap)")
+	}
+	sort.Strings(paths)
+	dec := decode.NewDecoder(decode.Config{})
+	var txs []Tx
+	total := 0
+	var ci capture.Info
+	for _, path := range paths {
+		src, err := pcapfile.Open(path)
+		if err != nil {
+			continue
+		}
+		for total < limit {
+			frame, err := src.Next(&ci)
+			if err != nil {
+				break
+			}
+			var p decode.Packet
+			dec.Decode(ci.LinkType, frame, ci.Time, &p)
+			if p.Anomaly != decode.AnomalyNone || len(p.Payload) == 0 || (p.Proto != 6 && p.Proto != 17) || p.SrcPort == 443 || p.DstPort == 443 {
+				continue
+			}
+			tx := Tx{Proto: p.Proto, SrcPort: p.SrcPort, DstPort: p.DstPort, ToServer: p.SrcPort > p.DstPort, Established: true,
+				Payload: append([]byte(nil), p.Payload...), Context: CtxPacket, SkipIPOnly: true}
+			if p.IPVersion == 4 {
+				tx.Src, tx.Dst = netip.AddrFrom4([4]byte(p.Src[:4])), netip.AddrFrom4([4]byte(p.Dst[:4]))
+			} else {
+				tx.Src, tx.Dst = netip.AddrFrom16(p.Src), netip.AddrFrom16(p.Dst)
+			}
+			txs = append(txs, tx)
+			total += len(p.Payload)
+		}
+		src.Close()
+		if total >= limit {
+			break
+		}
+	}
+	return txs, total
+}
+
+// BenchmarkMatchCorpusPayloads matches real payloads (the nDPI corpus's
+// ~12 MB of non-443 TCP/UDP payload) against ET Open: the per-byte cost of packet inspection. b.N
+// counts passes over all of them; see also TestMatchCorpusCPU.
+func BenchmarkMatchCorpusPayloads(b *testing.B) {
+	m := loadET(b)
+	txs, total := corpusPayloads(b, 20<<20)
+	b.SetBytes(int64(total))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for j := range txs {
+			m.Match(&txs[j], func(*rules.Rule) {})
+		}
 	}
 }
