@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -210,4 +212,37 @@ func TestEVESchemaSignatures(t *testing.T) {
 			t.Errorf("no %s event to validate (%v)", typ, seen)
 		}
 	}
+}
+
+// TestCorpusNoPanicWithRules runs every nDPI capture (fuzz-*, truncated and
+// garbage ones included) with the whole ET Open set loaded and drop rules
+// acting (IPS): signature inspection of malformed traffic never panics.
+func TestCorpusNoPanicWithRules(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	pcaps, _ := filepath.Glob(filepath.Join(corpusDir(t, "ndpi"), "pcap", "*"))
+	files, _ := filepath.Glob(filepath.Join(corpusDir(t, "et-open"), "rules", "*.rules"))
+	rs := rules.NewParser(rules.DefaultVars()).LoadFiles(files...)
+	sigs, err := engine.NewSignatures(rs, rules.DefaultClassifications())
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := engine.New(engine.Config{Registry: all.Registry(), Output: io.Discard, RulesBlock: true,
+		Rules: func() *engine.Signatures { return sigs }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pcaps {
+		src, err := pcapfile.Open(p)
+		if err != nil {
+			continue
+		}
+		if err := eng.Run(src); err != nil && !pcapfile.IsDamage(err) {
+			t.Errorf("%s: %v", filepath.Base(p), err)
+		}
+		src.Close()
+	}
+	eng.Close()
+	t.Logf("%d captures, %d frames, %d alerts", len(pcaps), eng.Stats().Frames(), eng.Stats().Alerts())
 }
