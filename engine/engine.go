@@ -26,6 +26,9 @@ type Engine struct {
 	byPort [2]map[uint16][]int // [0] TCP, [1] UDP
 	order  [2][]int
 	ports  *[1024]uint64 // bit per hint port (service-port heuristic); a map cost 2% of a run
+	// encryptedApp marks the dissectors whose payload is ciphertext after
+	// the handshake (encryptedApps), by registry index.
+	encryptedApp [dissect.MaxDissectors]bool
 
 	outMu      sync.Mutex
 	framesRead atomic.Uint64
@@ -60,6 +63,11 @@ func New(cfg Config) (*Engine, error) {
 				e.byPort[t][p] = append(e.byPort[t][p], i)
 				e.ports[p>>6] |= 1 << (p & 63)
 			}
+		}
+	}
+	for _, name := range encryptedApps {
+		if i := cfg.Registry.Index(name); i >= 0 {
+			e.encryptedApp[i] = true
 		}
 	}
 	e.dec = decode.NewDecoder(cfg.Decode)

@@ -41,7 +41,6 @@ type sigState struct {
 	alerts   uint32
 	passed   bool // a pass rule matched: no more inspection
 	blocked  bool // a drop/reject rule dropped the flow (IPS)
-	dropped  bool // a packet or the flow was dropped by a rule (flow.action)
 	// dropLogged: a drop event was written in the direction (Suricata's
 	// drop log "flows: start" writes the first per direction).
 	dropLogged [2]bool
@@ -108,16 +107,16 @@ func (w *worker) rawStreamWanted(st *flowState, dir dissect.Dir) bool {
 	return sg != nil && !s.passed && !s.blocked && s.inspectd[dir] < sg.depth() && !w.encrypted(st)
 }
 
+// encryptedApps are the protocols whose payload after the handshake is
+// ciphertext (Engine.encryptedApp marks their registry indexes).
+var encryptedApps = []string{"tls", "ssh", "quic"}
+
 // encrypted: the flow's handshake is over and the rest is ciphertext.
 func (w *worker) encrypted(st *flowState) bool {
 	if st.app < 0 || !(st.parser == nil || st.parserDone) {
 		return false
 	}
-	switch w.e.cfg.Registry.At(int(st.app)).Name {
-	case "tls", "ssh", "quic":
-		return true
-	}
-	return false
+	return w.e.encryptedApp[st.app]
 }
 
 // collectStream keeps the in-order bytes a TCP packet completed, for its
@@ -155,7 +154,6 @@ func (w *worker) inspectPacket(e *entry, st *flowState, dir dissect.Dir, p *deco
 	tx.Context = match.CtxPacket
 	skipIPOnly := s.seen[dir]
 	s.seen[dir] = true
-	w.isTx = false
 	if p.Proto == decode.ProtoTCP && !st.synSeen {
 		// Picked up mid-stream: Suricata (stream.midstream off) tracks no
 		// stream; the packet is inspected on its own.
@@ -239,7 +237,6 @@ func (w *worker) inspectTx(e *entry, dir dissect.Dir, txID uint64, typ string, r
 	w.fillTx(tx, e, st, dir, w.cur)
 	tx.Buf = w.bufFn
 	tx.Context = match.CtxTx
-	w.isTx = true
 	tx.SkipIPOnly = true
 	if w.cur != nil {
 		tx.Payload = w.cur.Payload
@@ -252,7 +249,6 @@ func (w *worker) inspectTx(e *entry, dir dissect.Dir, txID uint64, typ string, r
 // once-per-transaction.
 func (w *worker) runMatch(sg *Signatures, e *entry, st *flowState, s *sigState, dir dissect.Dir, tx *match.Tx, txID uint64, isTx bool, typ string, rec dissect.Record) {
 	w.hits = w.hits[:0]
-	w.kinds = sg.kinds
 	sg.Matcher.Match(tx, w.hitFn)
 	if len(w.hits) == 0 {
 		return
@@ -266,7 +262,7 @@ func (w *worker) runMatch(sg *Signatures, e *entry, st *flowState, s *sigState, 
 	// inspection alerts, and a flow-scope pass ends the flow's inspection.
 	for _, r := range w.hits {
 		if r.Action == rules.ActionPass {
-			if flowScope || w.kinds[r]&kindIPOnly != 0 {
+			if flowScope || r.IPOnly() {
 				s.passed = true
 			}
 			w.stats.passes++
@@ -286,7 +282,7 @@ func (w *worker) runMatch(sg *Signatures, e *entry, st *flowState, s *sigState, 
 			if strings.HasPrefix(string(r.Action), "reject") {
 				a = policy.Reject
 			}
-			if flowScope || w.kinds[r]&kindIPOnly != 0 {
+			if flowScope || r.IPOnly() {
 				// The flow is dropped from this packet on, through the
 				// policy fast path; reject answers like a policy reject.
 				s.blocked = true
@@ -296,7 +292,6 @@ func (w *worker) runMatch(sg *Signatures, e *entry, st *flowState, s *sigState, 
 			} else {
 				w.sigDrop, w.sigDropDec = true, policy.Decision{Action: a, Rule: sidName(r), Final: true}
 			}
-			s.dropped = true
 			w.dropRule = r
 		}
 		s.alerts++
@@ -334,55 +329,10 @@ func (w *worker) dropEvent(e *entry, st *flowState, dir dissect.Dir, p *decode.P
 	ww.KString("reason", reason)
 	ww.ObjEnd()
 	w.writePacketMACs(p)
-	if r != nil {
-		sg := w.e.sigs()
-		ww.Key("alert")
-		ww.ObjStart()
-		ww.KString("action", "blocked")
-		ww.KUint("gid", uint64(r.GID))
-		ww.KUint("signature_id", uint64(r.SID))
-		ww.KUint("rev", uint64(r.Rev))
-		ww.KString("signature", r.Msg)
-		if sg != nil {
-			cat, sev := sg.classify(r)
-			ww.KString("category", cat)
-			ww.KInt("severity", int64(sev))
-		}
-		ww.ObjEnd()
+	if sg := w.e.sigs(); r != nil && sg != nil {
+		writeAlert(ww, sg, r, true, &h)
 	}
 	w.finishEvent()
-}
-
-// ruleKind classifies a rule for the inspection contexts: packet rules
-// (payload, header, IP-only) run on packets and stream chunks; transaction
-// rules (any sticky buffer, or an app-layer protocol in the header and no
-// payload keyword) run on app-layer transactions.
-type ruleKind uint8
-
-const (
-	kindPacket ruleKind = 1 << iota
-	kindTx
-	// kindIPOnly marks IP-only rules, whose drop and pass act on the whole
-	// flow (as Suricata's).
-	kindIPOnly
-)
-
-func kindOf(r *rules.Rule) ruleKind {
-	if match.RuleContext(r) == match.CtxTx {
-		return kindTx
-	}
-	if r.IPOnly() {
-		return kindPacket | kindIPOnly
-	}
-	return kindPacket
-}
-
-// hit is the matcher's callback: it keeps the rules of the current
-// inspection context (packet or transaction).
-func (w *worker) hit(r *rules.Rule) {
-	if (w.kinds[r]&kindTx != 0) == w.isTx {
-		w.hits = append(w.hits, r)
-	}
 }
 
 // Signatures is a compiled rule set with what its alerts need. Build it
@@ -394,10 +344,6 @@ type Signatures struct {
 	// StreamDepth bounds the raw TCP stream bytes inspected per direction
 	// (0: 1 MiB, Suricata's stream.reassembly.depth).
 	StreamDepth int
-	// Skipped lists the rules of the files that were not loaded (for
-	// reports; the engine does not use it).
-	Skipped []*rules.RuleError
-	kinds   map[*rules.Rule]ruleKind
 }
 
 // NewSignatures compiles rs.
@@ -406,11 +352,7 @@ func NewSignatures(rs *rules.RuleSet, classes map[string]rules.Classification) (
 	if err != nil {
 		return nil, err
 	}
-	s := &Signatures{Matcher: m, Classes: classes, kinds: make(map[*rules.Rule]ruleKind, len(rs.Rules))}
-	for _, r := range rs.Rules {
-		s.kinds[r] = kindOf(r)
-	}
-	return s, nil
+	return &Signatures{Matcher: m, Classes: classes}, nil
 }
 
 func (s *Signatures) depth() uint64 {
@@ -453,6 +395,33 @@ func (w *worker) alertEvent(sg *Signatures, e *entry, st *flowState, dir dissect
 	if isTx {
 		ww.KUint("tx_id", txID)
 	}
+	writeAlert(ww, sg, r, blocked, &h)
+	if rec != nil && typ != "" {
+		ww.Key(typ)
+		rec.AppendEVE(ww)
+	}
+	w.writePacketMACs(w.cur)
+	ww.KString("direction", dir.String())
+	ww.Key("flow")
+	ww.ObjStart()
+	writeFlowCounters(ww, st)
+	c, sv, cp, sp := endpoints(e, dissect.ToServer)
+	ww.Key("src_ip")
+	ww.Addr(c)
+	ww.Key("dest_ip")
+	ww.Addr(sv)
+	if e.Key.Proto == decode.ProtoTCP || e.Key.Proto == decode.ProtoUDP || e.Key.Proto == decode.ProtoSCTP {
+		ww.KUint("src_port", uint64(cp))
+		ww.KUint("dest_port", uint64(sp))
+	}
+	ww.ObjEnd()
+	w.finishEvent()
+}
+
+// writeAlert writes the alert object of alert and drop events: the rule,
+// its classification and metadata, and for target: rules the source and
+// target sides of the event h.
+func writeAlert(ww *event.Writer, sg *Signatures, r *rules.Rule, blocked bool, h *event.Header) {
 	ww.Key("alert")
 	ww.ObjStart()
 	if blocked {
@@ -480,26 +449,6 @@ func (w *worker) alertEvent(sg *Signatures, e *entry, st *flowState, dir dissect
 		dst.write(ww, "target", ports)
 	}
 	ww.ObjEnd()
-	if rec != nil && typ != "" {
-		ww.Key(typ)
-		rec.AppendEVE(ww)
-	}
-	w.writePacketMACs(w.cur)
-	ww.KString("direction", dir.String())
-	ww.Key("flow")
-	ww.ObjStart()
-	writeFlowCounters(ww, st)
-	c, sv, cp, sp := endpoints(e, dissect.ToServer)
-	ww.Key("src_ip")
-	ww.Addr(c)
-	ww.Key("dest_ip")
-	ww.Addr(sv)
-	if e.Key.Proto == decode.ProtoTCP || e.Key.Proto == decode.ProtoUDP || e.Key.Proto == decode.ProtoSCTP {
-		ww.KUint("src_port", uint64(cp))
-		ww.KUint("dest_port", uint64(sp))
-	}
-	ww.ObjEnd()
-	w.finishEvent()
 }
 
 type endpointJSON struct {

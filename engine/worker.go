@@ -46,10 +46,8 @@ type worker struct {
 	bufFn      func(string) [][]byte
 	hits       []*rules.Rule
 	hitFn      func(*rules.Rule)
-	isTx       bool
 	closing    bool // the current TCP packet came after a FIN or RST
 	macBuf     [17]byte
-	kinds      map[*rules.Rule]ruleKind
 	sigBlocked bool // a drop/reject signature blocked the current packet's flow
 	sigDrop    bool // a drop/reject signature dropped the current packet only
 	sigDropDec policy.Decision
@@ -67,7 +65,7 @@ func newWorker(e *Engine, id int) *worker {
 	w.stats.init()
 	w.addBuf = w.bufs.add
 	w.bufFn = w.bufs.get
-	w.hitFn = w.hit
+	w.hitFn = func(r *rules.Rule) { w.hits = append(w.hits, r) }
 	return w
 }
 

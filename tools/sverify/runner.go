@@ -176,9 +176,12 @@ func configRules(s *Spec) string {
 // feature netsift does not claim. Rules that Suricata itself rejects
 // (the test expects them not to load) are not netsift's gap; the test
 // runs without them.
-func (r *Runner) signatures(s *Spec) (*engine.Signatures, string, error) {
+//
+// It returns the signatures, the rules Suricata-style loading skipped (for
+// the notes), why the test is a skip ("" if it runs) or an error.
+func (r *Runner) signatures(s *Spec) (*engine.Signatures, []*rules.RuleError, string, error) {
 	if s.Rules == "" {
-		return nil, "", nil
+		return nil, nil, "", nil
 	}
 	v := rules.DefaultVars()
 	if y := filepath.Join(s.Dir, "suricata.yaml"); fileExists(y) {
@@ -188,7 +191,7 @@ func (r *Runner) signatures(s *Spec) (*engine.Signatures, string, error) {
 		if s.Args[i] == "--set" && strings.HasPrefix(s.Args[i+1], "vars.") {
 			k, val, _ := strings.Cut(s.Args[i+1], "=")
 			if err := v.Set(k, val); err != nil {
-				return nil, "", fmt.Errorf("--set %s: %v", k, err)
+				return nil, nil, "", fmt.Errorf("--set %s: %v", k, err)
 			}
 		}
 	}
@@ -196,21 +199,18 @@ func (r *Runner) signatures(s *Spec) (*engine.Signatures, string, error) {
 	p := rules.NewParser(v)
 	rs := p.LoadFiles(s.Rules)
 	if len(rs.Report.FileErrors) > 0 {
-		return nil, "", errors.Join(rs.Report.FileErrors...)
+		return nil, nil, "", errors.Join(rs.Report.FileErrors...)
 	}
 	for _, e := range rs.Report.Skipped {
 		if strings.Contains(e.Msg, `"=>"`) || strings.Contains(e.Msg, "unknown protocol") && strings.Contains(e.Msg, ":") {
-			return nil, fmt.Sprintf("rule uses Suricata 8 syntax netsift does not support (%s:%d: %s)", filepath.Base(e.File), e.Line, e.Msg), nil
+			return nil, nil, fmt.Sprintf("rule uses Suricata 8 syntax netsift does not support (%s:%d: %s)", filepath.Base(e.File), e.Line, e.Msg), nil
 		}
 		if len(e.Keywords) > 0 {
-			return nil, fmt.Sprintf("rule uses unsupported keyword %s (%s:%d)", strings.Join(e.Keywords, ", "), filepath.Base(e.File), e.Line), nil
+			return nil, nil, fmt.Sprintf("rule uses unsupported keyword %s (%s:%d)", strings.Join(e.Keywords, ", "), filepath.Base(e.File), e.Line), nil
 		}
 	}
 	sigs, err := engine.NewSignatures(rs, classes)
-	if sigs != nil {
-		sigs.Skipped = rs.Report.Skipped
-	}
-	return sigs, "", err
+	return sigs, rs.Report.Skipped, "", err
 }
 
 func fileExists(p string) bool {
@@ -255,11 +255,9 @@ func (r *Runner) RunTest(name string) Result {
 	if why := configRules(s); why != "" {
 		return skip(why)
 	}
-	sigs, why, err := r.signatures(s)
-	if sigs != nil {
-		for _, e := range sigs.Skipped {
-			res.Notes = append(res.Notes, "rule not loaded: "+e.Error())
-		}
+	sigs, notLoaded, why, err := r.signatures(s)
+	for _, e := range notLoaded {
+		res.Notes = append(res.Notes, "rule not loaded: "+e.Error())
 	}
 	if err != nil {
 		res.Status, res.Cause = Fail, &Cause{Class: "runner", Where: "rules", Detail: err.Error()}
