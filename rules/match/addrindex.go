@@ -110,8 +110,9 @@ func (ix *addrIndex) build() {
 	}
 }
 
-// query marks in s each rule with a range containing a.
-func (ix *addrIndex) query(a netip.Addr, s *scratch) {
+// query marks in s each rule with a range containing a whose header the
+// Tx satisfies.
+func (ix *addrIndex) query(a netip.Addr, s *scratch, m *Matcher) {
 	a = a.Unmap()
 	if a.Is4() {
 		v := be32(a.As4())
@@ -129,7 +130,7 @@ func (ix *addrIndex) query(a netip.Addr, s *scratch) {
 		}
 		for j := lo - 1; j >= 0 && ix.max4[j] >= v; j-- {
 			if ix.v4[j].hi >= v {
-				s.mark(ix.v4[j].rule)
+				s.markRef(m, ix.v4[j].rule)
 			}
 		}
 		return
@@ -145,7 +146,7 @@ func (ix *addrIndex) query(a netip.Addr, s *scratch) {
 	}
 	for j := lo - 1; j >= 0 && ix.maxHi[j].Compare(a) >= 0; j-- {
 		if ix.rs[j].hi.Compare(a) >= 0 {
-			s.mark(ix.rs[j].rule)
+			s.markRef(m, ix.rs[j].rule)
 		}
 	}
 }

@@ -152,12 +152,15 @@ type Matcher struct {
 	// are port-specific scan rules (flags:S to 22, 1433…), so most Txs
 	// drop them here without loading the rule.
 	alwaysC [2][5][]candRef
-	addrIx  [2]addrIndex // [ipOnly]: rules without fast pattern found through a narrow address group
-	pool    sync.Pool    // *scratch
-	thr     thresholdTab // threshold / detection_filter state
-	maxPat  int          // MaxPatternLen
-	maxFP   int          // MaxFastPatternLen
-	ports   [1]*portPart // partDst; nil when empty
+	// refs is every rule as a candidate (crule.ref), by index: the address
+	// index marks through it.
+	refs   []candRef
+	addrIx [2]addrIndex // [ipOnly]: rules without fast pattern found through a narrow address group
+	pool   sync.Pool    // *scratch
+	thr    thresholdTab // threshold / detection_filter state
+	maxPat int          // MaxPatternLen
+	maxFP  int          // MaxFastPatternLen
+	ports  [1]*portPart // partDst; nil when empty
 	// addrSets and portSets are the distinct address and port sets rules
 	// use (the parser shares one set per expression: ET Open's 14,887
 	// rules use a few hundred), so a Tx tests each at most once.
@@ -244,14 +247,17 @@ type crule struct {
 	// ids of the rule's Src, Dst (Matcher.addrSets) and SrcPorts, DstPorts
 	// (Matcher.portSets); -1 for none or any.
 	src, dst, sp, dp int16
-	idx              int32
-	proto            uint8 // required IP protocol, 0 any; 1 means icmp or icmpv6
-	reads            bool  // has flowbit isset/isnotset: evaluated after rules that only write
-	ipOnly           bool  // rules.Rule.IPOnly
-	chains           []chain
-	hasB64           bool
-	thrLimit         bool // has threshold or detection_filter
-	flags            tcpFlags
+	// recheck: a set has no id (more sets than ids): candidates of this
+	// rule were not header-checked exactly, eval checks again.
+	recheck  bool
+	idx      int32
+	proto    uint8 // required IP protocol, 0 any; 1 means icmp or icmpv6
+	reads    bool  // has flowbit isset/isnotset: evaluated after rules that only write
+	ipOnly   bool  // rules.Rule.IPOnly
+	chains   []chain
+	hasB64   bool
+	thrLimit bool // has threshold or detection_filter
+	flags    tcpFlags
 }
 
 // chain is the keyword list of one rule on one buffer.
@@ -338,6 +344,7 @@ func Compile(rs *rules.RuleSet) (*Matcher, error) {
 	for i, r := range rl {
 		cr := &crule{r: r, idx: int32(i), thrLimit: r.Threshold != nil || r.DetectionFilter != nil, ipOnly: ipOnly(r), ctx: RuleContext(r)}
 		cr.src, cr.dst, cr.sp, cr.dp = aid(r.Src), aid(r.Dst), pid(r.SrcPorts), pid(r.DstPorts)
+		cr.recheck = cr.src == -2 || cr.dst == -2 || cr.sp == -2 || cr.dp == -2
 		switch r.Transport {
 		case "tcp":
 			cr.proto = 6
@@ -503,11 +510,14 @@ func Compile(rs *rules.RuleSet) (*Matcher, error) {
 	m.Stats.Rules = len(m.rules)
 	m.Stats.Groups = len(m.groups)
 	m.nTrans = len(m.transK)
+	m.refs = make([]candRef, len(m.rules))
+	for i, cr := range m.rules {
+		m.refs[i] = cr.ref()
+	}
 	for k := range m.always {
 		for pc := range m.always[k] {
 			for _, ri := range m.always[k][pc] {
-				cr := m.rules[ri]
-				m.alwaysC[k][pc] = append(m.alwaysC[k][pc], candRef{rule: ri, proto: cr.proto, bidir: cr.r.Bidirectional, src: cr.src, dst: cr.dst, sp: cr.sp, dp: cr.dp})
+				m.alwaysC[k][pc] = append(m.alwaysC[k][pc], m.rules[ri].ref())
 			}
 		}
 	}
@@ -545,7 +555,7 @@ func (g *gbuild) add(cr *crule, pat []byte) {
 	if len(g.g.cands) <= id {
 		g.g.cands = append(g.g.cands, nil)
 	}
-	g.g.cands[id] = append(g.g.cands[id], candRef{rule: cr.idx, proto: cr.proto, bidir: cr.r.Bidirectional, src: cr.src, dst: cr.dst, sp: cr.sp, dp: cr.dp})
+	g.g.cands[id] = append(g.g.cands[id], cr.ref())
 	switch {
 	case r.Flow.ToServer && !r.Flow.ToClient:
 		g.g.dirs |= 1
@@ -810,6 +820,7 @@ type scratch struct {
 	budget  int
 	fresh   int    // Tx.Fresh while evaluating a pkt_data chain, else 0
 	scan    []byte // the pkt_data the prefilter scans (Payload, or Packet)
+	all     bool   // match(all=true): candidates not header-checked
 	tx      *Tx
 	app     string // canonApp(tx.AppProto)
 	// Set-membership memo (inAddr, inPort): per set and Tx address or port
@@ -927,10 +938,11 @@ func (m *Matcher) match(tx *Tx, hit func(r *rules.Rule), all bool) {
 			}
 		}
 		if ix := &m.addrIx[k]; len(ix.all) > 0 {
-			ix.query(tx.Src, s)
-			ix.query(tx.Dst, s)
+			ix.query(tx.Src, s, m)
+			ix.query(tx.Dst, s, m)
 		}
 	}
+	s.all = all
 	if all {
 		for i, cr := range m.rules {
 			if !cr.ipOnly || !tx.SkipIPOnly {
@@ -1019,7 +1031,10 @@ func (m *Matcher) eval(cr *crule, s *scratch) bool {
 	if cr.ipOnly && tx.SkipIPOnly || tx.Context != CtxAny && cr.ctx != tx.Context {
 		return false
 	}
-	if !headerMatch(cr, tx) {
+	// Every marking path (prefilter, always lists, address index) has
+	// checked the header already (headerOK); the all-rules reference has
+	// not.
+	if (s.all || cr.recheck) && !headerMatch(cr, tx) {
 		return false
 	}
 	payload, fresh := tx.Payload, tx.Fresh
@@ -1342,6 +1357,18 @@ func intMatch(im *rules.IntMatch, v uint64) bool {
 		return v > im.Val && v < im.Max
 	}
 	return false
+}
+
+// ref is the rule as a candidate: its index and header.
+func (cr *crule) ref() candRef {
+	return candRef{rule: cr.idx, proto: cr.proto, bidir: cr.r.Bidirectional, src: cr.src, dst: cr.dst, sp: cr.sp, dp: cr.dp}
+}
+
+// markRef marks rule ri when the Tx satisfies its header.
+func (s *scratch) markRef(m *Matcher, ri int32) {
+	if s.headerOK(m, &m.refs[ri]) {
+		s.mark(ri)
+	}
 }
 
 // candRef is a prefilter candidate with its rule's header.
