@@ -147,19 +147,28 @@ func (w *worker) handle(p *decode.Packet) (v Verdict) {
 		w.dropEvent(e, st, dir, p, w.dropRule, "rules")
 		w.dropRule = nil
 	}
-	if w.sigBlocked {
+	switch {
+	case w.sigBlocked: // the flow, from this packet on
 		w.sigBlocked, w.sigDrop = false, false
-		v.Action, v.Final, v.Deciding, v.Decision, v.Proto, v.App = st.pol.dec.Action, true, true, &st.pol.dec, e.Key.Proto, w.e.appName(st)
-	} else if w.sigDrop {
+		w.signatureVerdict(&v, e, st, &st.pol.dec, true)
+	case w.sigDrop: // this packet only
 		w.sigDrop = false
-		v.Action, v.Final, v.Deciding, v.Decision, v.Proto, v.App = w.sigDropDec.Action, false, true, &w.sigDropDec, e.Key.Proto, w.e.appName(st)
-	} else if w.e.cfg.Rules != nil && v.Action == policy.Allow {
+		w.signatureVerdict(&v, e, st, &w.sigDropDec, false)
+	case w.e.cfg.Rules != nil && v.Action == policy.Allow:
 		// Allowed flows stay in view of the signatures: not offloaded.
 		v.Final = false
 	}
 	w.cur, w.curE = nil, nil
 	w.flushOut(false)
 	return v
+}
+
+// signatureVerdict makes v the verdict of a drop or reject signature: the
+// deciding packet (a reject answers it), final when the whole flow is
+// dropped.
+func (w *worker) signatureVerdict(v *Verdict, e *entry, st *flowState, d *policy.Decision, final bool) {
+	v.Action, v.Final, v.Deciding, v.Decision = d.Action, final, true, d
+	v.Proto, v.App = e.Key.Proto, w.e.appName(st)
 }
 
 func (w *worker) initFlow(e *entry, p *decode.Packet, swapped bool) {
@@ -184,15 +193,19 @@ func (w *worker) initFlow(e *entry, p *decode.Packet, swapped bool) {
 	// as in Suricata).
 	srcIsA := !swapped
 	clientIsSrc := true
+	role := 0
+	if p.Proto == decode.ProtoTCP && p.TCPFlags&decode.TCPSyn == 0 {
+		role = midstreamRole(p.Payload)
+	}
 	switch {
 	case p.Proto == decode.ProtoTCP && p.TCPFlags&(decode.TCPSyn|decode.TCPAck) == decode.TCPSyn|decode.TCPAck:
 		clientIsSrc = false
 	case p.Proto == decode.ProtoTCP && p.TCPFlags&decode.TCPSyn != 0:
 		clientIsSrc = true
-	case p.Proto == decode.ProtoTCP && midstreamRole(p.Payload) != 0:
+	case p.Proto == decode.ProtoTCP && role != 0:
 		// Mid-stream, the payload tells best: a request comes from the
 		// client, an answer from the server.
-		clientIsSrc = midstreamRole(p.Payload) > 0
+		clientIsSrc = role > 0
 	case p.Proto == decode.ProtoTCP || p.Proto == decode.ProtoUDP:
 		if w.e.servicePort(p.SrcPort) && !w.e.servicePort(p.DstPort) {
 			clientIsSrc = false
