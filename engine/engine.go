@@ -174,43 +174,7 @@ func (e *Engine) decodeFrame(frame []byte, ci *capture.Info) bool {
 	p := &e.pkt
 	e.dec.Decode(ci.LinkType, frame, ci.Time, p)
 	p.Frame = e.dstat.frames
-	if ci.LinkType == decode.LinkEthernet {
-		e.dstat.ethernet++
-	}
-	switch p.IPVersion {
-	case 4:
-		e.dstat.ipv4++
-	case 6:
-		e.dstat.ipv6++
-	}
-	if l := p.Layers; l != 0 {
-		if l&decode.LayerVLAN != 0 {
-			e.dstat.vlan++
-		}
-		if l&decode.LayerMPLS != 0 {
-			e.dstat.mpls++
-		}
-		if l&decode.LayerPPPoE != 0 {
-			e.dstat.pppoe++
-		}
-		if l&decode.LayerNSH != 0 {
-			e.dstat.nsh++
-		}
-	}
-	if p.Anomaly == decode.AnomalyNone {
-		switch p.Proto {
-		case decode.ProtoTCP:
-			e.dstat.tcp++
-		case decode.ProtoUDP:
-			e.dstat.udp++
-		case decode.ProtoICMP:
-			e.dstat.icmpv4++
-		case decode.ProtoICMPv6:
-			e.dstat.icmpv6++
-		case decode.ProtoSCTP:
-			e.dstat.sctp++
-		}
-	}
+	e.countDecoded(p, ci.LinkType)
 	if ci.Len > p.Length {
 		p.Length = ci.Len
 	}
@@ -224,9 +188,9 @@ func (e *Engine) decodeFrame(frame []byte, ci *capture.Info) bool {
 	case decode.AnomalyUnknownEtherType:
 		e.dstat.nonIP++
 		if p.EtherType == 0x0806 {
-			e.dstat.arp++
+			e.dstat.dec[decARP]++
 		} else {
-			e.dstat.unknownEther++
+			e.dstat.dec[decUnknownEther]++
 		}
 		return false
 	case decode.AnomalyFragPending:
@@ -236,6 +200,44 @@ func (e *Engine) decodeFrame(frame []byte, ci *capture.Info) bool {
 	e.dstat.decodeAnom[p.Anomaly]++
 	e.anomalyEvent(p, ci)
 	return false
+}
+
+// countDecoded counts the link layers, IP versions and (for packets that
+// decoded) transports of p, Suricata's decoder counters.
+func (e *Engine) countDecoded(p *decode.Packet, link int) {
+	d := &e.dstat.dec
+	if link == decode.LinkEthernet {
+		d[decEthernet]++
+	}
+	switch p.IPVersion {
+	case 4:
+		d[decIPv4]++
+	case 6:
+		d[decIPv6]++
+	}
+	for _, l := range [...]struct {
+		bit uint8
+		c   int
+	}{{decode.LayerVLAN, decVLAN}, {decode.LayerMPLS, decMPLS}, {decode.LayerPPPoE, decPPPoE}, {decode.LayerNSH, decNSH}} {
+		if p.Layers&l.bit != 0 {
+			d[l.c]++
+		}
+	}
+	if p.Anomaly != decode.AnomalyNone {
+		return
+	}
+	switch p.Proto {
+	case decode.ProtoTCP:
+		d[decTCP]++
+	case decode.ProtoUDP:
+		d[decUDP]++
+	case decode.ProtoICMP:
+		d[decICMPv4]++
+	case decode.ProtoICMPv6:
+		d[decICMPv6]++
+	case decode.ProtoSCTP:
+		d[decSCTP]++
+	}
 }
 
 // anomalyEvent writes Suricata's decode anomaly event.
@@ -317,20 +319,9 @@ func (e *Engine) statsEvent() {
 		invalid += n
 	}
 	w.KUint("invalid", invalid)
-	w.KUint("ethernet", s.ethernet)
-	w.KUint("arp", s.arp)
-	w.KUint("unknown_ethertype", s.unknownEther)
-	w.KUint("ipv4", s.ipv4)
-	w.KUint("ipv6", s.ipv6)
-	w.KUint("tcp", s.tcp)
-	w.KUint("udp", s.udp)
-	w.KUint("icmpv4", s.icmpv4)
-	w.KUint("icmpv6", s.icmpv6)
-	w.KUint("sctp", s.sctp)
-	w.KUint("vlan", s.vlan)
-	w.KUint("mpls", s.mpls)
-	w.KUint("pppoe", s.pppoe)
-	w.KUint("nsh", s.nsh)
+	for i, name := range decNames {
+		w.KUint(name, s.dec[i])
+	}
 	w.ObjEnd()
 	w.Key("flow")
 	w.ObjStart()

@@ -16,6 +16,28 @@ type AppStats struct {
 	Flows, Packets, Bytes uint64
 }
 
+// Decoder counters: Suricata's stats.decoder names, in output order.
+const (
+	decEthernet = iota
+	decARP
+	decUnknownEther
+	decIPv4
+	decIPv6
+	decTCP
+	decUDP
+	decICMPv4
+	decICMPv6
+	decSCTP
+	decVLAN
+	decMPLS
+	decPPPoE
+	decNSH
+	nDecCounters
+)
+
+var decNames = [nDecCounters]string{"ethernet", "arp", "unknown_ethertype", "ipv4", "ipv6", "tcp", "udp",
+	"icmpv4", "icmpv6", "sctp", "vlan", "mpls", "pppoe", "nsh"}
+
 // Stats are a run's counters. Each worker keeps its own; Engine.Stats
 // merges them.
 type Stats struct {
@@ -25,15 +47,7 @@ type Stats struct {
 	parserFailed uint64
 	frames       uint64 // frames read (dispatcher)
 	nonIP        uint64
-	ethernet     uint64 // decoder counters as Suricata's stats.decoder
-	arp          uint64
-	unknownEther uint64
-	ipv4, ipv6   uint64
-	tcp, udp     uint64
-	icmpv4       uint64
-	icmpv6, sctp uint64
-	vlan, mpls   uint64
-	pppoe, nsh   uint64
+	dec          [nDecCounters]uint64 // Suricata's stats.decoder counters (decNames)
 	fragPending  uint64
 	decodeAnom   [decode.NumAnomalies]uint64
 	appAnom      map[string]uint64
@@ -148,20 +162,9 @@ func (s *Stats) merge(o *Stats) {
 	s.parserFailed += o.parserFailed
 	s.frames += o.frames
 	s.nonIP += o.nonIP
-	s.ethernet += o.ethernet
-	s.arp += o.arp
-	s.unknownEther += o.unknownEther
-	s.ipv4 += o.ipv4
-	s.ipv6 += o.ipv6
-	s.tcp += o.tcp
-	s.udp += o.udp
-	s.icmpv4 += o.icmpv4
-	s.icmpv6 += o.icmpv6
-	s.sctp += o.sctp
-	s.vlan += o.vlan
-	s.mpls += o.mpls
-	s.pppoe += o.pppoe
-	s.nsh += o.nsh
+	for i := range s.dec {
+		s.dec[i] += o.dec[i]
+	}
 	s.fragPending += o.fragPending
 	for i := range s.decodeAnom {
 		s.decodeAnom[i] += o.decodeAnom[i]
