@@ -479,11 +479,11 @@ func decodeContent(v string) ([]byte, error) {
 				if nib >= 0 {
 					return nil, fmt.Errorf("hex byte split by a blank in |..|")
 				}
-			case hexVal(ch) >= 0:
+			case HexDigit(ch) >= 0:
 				if nib < 0 {
-					nib = hexVal(ch)
+					nib = HexDigit(ch)
 				} else {
-					out = append(out, byte(nib<<4|hexVal(ch)))
+					out = append(out, byte(nib<<4|HexDigit(ch)))
 					nib = -1
 				}
 			default:
@@ -520,7 +520,9 @@ func decodeContent(v string) ([]byte, error) {
 	return out, nil
 }
 
-func hexVal(c byte) int {
+// HexDigit returns the value of hex digit c, or -1 (shared with the
+// matcher's url_decode transform).
+func HexDigit(c byte) int {
 	switch {
 	case c >= '0' && c <= '9':
 		return int(c - '0')

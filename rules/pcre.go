@@ -148,7 +148,7 @@ func pcreEscape(src string, i int) (string, int) {
 			return src[i : i+2], i + 1
 		}
 		n := 0
-		for n < 2 && j+n < len(src) && hexVal(src[j+n]) >= 0 {
+		for n < 2 && j+n < len(src) && HexDigit(src[j+n]) >= 0 {
 			n++
 		}
 		switch n {
@@ -164,7 +164,7 @@ func pcreEscape(src string, i int) (string, int) {
 
 func isHex(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if hexVal(s[i]) < 0 {
+		if HexDigit(s[i]) < 0 {
 			return false
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"sync"
 	"time"
+
+	"github.com/netsift/netsift/rules"
 )
 
 func isSpace(c byte) bool {
@@ -50,8 +52,8 @@ func appendTransform(dst, v []byte, t string) []byte {
 	case "url_decode":
 		for i := 0; i < len(v); i++ {
 			c := v[i]
-			if c == '%' && i+2 < len(v) && hexv(v[i+1]) >= 0 && hexv(v[i+2]) >= 0 {
-				dst = append(dst, byte(hexv(v[i+1])<<4|hexv(v[i+2])))
+			if c == '%' && i+2 < len(v) && rules.HexDigit(v[i+1]) >= 0 && rules.HexDigit(v[i+2]) >= 0 {
+				dst = append(dst, byte(rules.HexDigit(v[i+1])<<4|rules.HexDigit(v[i+2])))
 				i += 2
 				continue
 			}
@@ -64,18 +66,6 @@ func appendTransform(dst, v []byte, t string) []byte {
 	}
 	// The parser only accepts the transforms above.
 	return append(dst, v...)
-}
-
-func hexv(c byte) int {
-	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0')
-	case c >= 'a' && c <= 'f':
-		return int(c-'a') + 10
-	case c >= 'A' && c <= 'F':
-		return int(c-'A') + 10
-	}
-	return -1
 }
 
 // thresholdTab holds threshold / detection_filter counters, keyed by rule
