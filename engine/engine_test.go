@@ -31,10 +31,16 @@ func corpusDir(t testing.TB, sub string) string {
 
 // run reads captures through a fresh engine and returns the EVE lines.
 func run(t testing.TB, workers int, paths ...string) ([]map[string]any, *engine.Stats) {
+	return runConfig(t, engine.Config{Workers: workers, Services: services.ForEngine(services.Default())}, paths...)
+}
+
+// runConfig is run with an engine configuration (Registry and Output are
+// set here).
+func runConfig(t testing.TB, cfg engine.Config, paths ...string) ([]map[string]any, *engine.Stats) {
 	t.Helper()
 	var buf bytes.Buffer
-	eng, err := engine.New(engine.Config{Workers: workers, Registry: all.Registry(), Output: &buf,
-		Services: services.ForEngine(services.Default())})
+	cfg.Registry, cfg.Output = all.Registry(), &buf
+	eng, err := engine.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,6 @@
 package engine_test
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"io"
 	"path/filepath"
@@ -43,32 +41,8 @@ func runRules(t *testing.T, text string, cfg engine.Config) []map[string]any {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	cfg.Registry, cfg.Output = all.Registry(), &buf
 	cfg.Rules = func() *engine.Signatures { return sigs }
-	eng, err := engine.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := pcapfile.Open(sample)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := eng.Run(src); err != nil {
-		t.Fatal(err)
-	}
-	src.Close()
-	eng.Close()
-	var evs []map[string]any
-	sc := bufio.NewScanner(&buf)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var m map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
-			t.Fatalf("invalid JSON %q: %v", sc.Bytes(), err)
-		}
-		evs = append(evs, m)
-	}
+	evs, _ := runConfig(t, cfg, sample)
 	return evs
 }
 
