@@ -363,11 +363,9 @@ func (r *Runner) skipEntry(v any) string {
 // those the test's own suricata.yaml enables.
 func (r *Runner) events(s *Spec, sigs *engine.Signatures) ([]Event, []string, error) {
 	var buf bytes.Buffer
-	cfg := engine.Config{Registry: all.Registry(), Output: &buf}
-	cfg.CommunityID, cfg.CommunityIDSeed, cfg.Ethernet = eveOptions(filepath.Join(s.Dir, "suricata.yaml"))
-	if types, _ := eveTypes(filepath.Join(s.Dir, "suricata.yaml")); types["netflow"] {
-		cfg.Netflow = true
-	}
+	el := readEveLog(filepath.Join(s.Dir, "suricata.yaml"))
+	cfg := engine.Config{Registry: all.Registry(), Output: &buf,
+		CommunityID: el.communityID, CommunityIDSeed: el.seed, Ethernet: el.ethernet, Netflow: el.types["netflow"]}
 	if sigs != nil {
 		cfg.Rules = func() *engine.Signatures { return sigs }
 		cfg.RulesBlock = slices.Contains(s.Args, "--simulate-ips")
@@ -392,9 +390,9 @@ func (r *Runner) events(s *Spec, sigs *engine.Signatures) ([]Event, []string, er
 	}
 	src.Close()
 	eng.Close()
-	types, note := eveTypes(filepath.Join(s.Dir, "suricata.yaml"))
-	if note != "" {
-		notes = append(notes, note)
+	types := el.types
+	if el.note != "" {
+		notes = append(notes, el.note)
 	}
 	var evs []Event
 	sc := bufio.NewScanner(&buf)
@@ -418,44 +416,24 @@ func (r *Runner) events(s *Spec, sigs *engine.Signatures) ([]Event, []string, er
 	return evs, notes, sc.Err()
 }
 
-// eveOptions reads the eve-log community-id and ethernet options of a
-// test's suricata.yaml.
-func eveOptions(path string) (cid bool, seed uint16, ether bool) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return false, 0, false
-	}
-	if bytes.HasPrefix(b, []byte("%YAML")) {
-		if i := bytes.IndexByte(b, '\n'); i >= 0 {
-			b = b[i+1:]
-		}
-	}
-	var cfg struct {
-		Outputs []map[string]struct {
-			CommunityID any    `yaml:"community-id"`
-			Seed        uint16 `yaml:"community-id-seed"`
-			Ethernet    any    `yaml:"ethernet"`
-		} `yaml:"outputs"`
-	}
-	if yaml.Unmarshal(b, &cfg) != nil {
-		return false, 0, false
-	}
-	yes := func(v any) bool { s := fmt.Sprint(v); return s == "true" || s == "yes" }
-	for _, o := range cfg.Outputs {
-		if e, ok := o["eve-log"]; ok {
-			return yes(e.CommunityID), e.Seed, yes(e.Ethernet)
-		}
-	}
-	return false, 0, false
+// eveLog is what a test's own suricata.yaml says of its eve-log output.
+type eveLog struct {
+	types       map[string]bool // enabled event types; nil: keep every type
+	note        string          // how far the file was honoured (for -v)
+	communityID bool
+	seed        uint16
+	ethernet    bool
 }
 
-// eveTypes reads the eve-log types a test's suricata.yaml enables (nil:
-// no suricata.yaml, or none readable: keep every type). The rest of such a
-// file is not honoured, and a note says so.
-func eveTypes(path string) (map[string]bool, string) {
+// readEveLog reads the eve-log output of a test's suricata.yaml: the
+// event types it enables (nil when there is no such file or none readable:
+// keep every type), community-id and its seed, ethernet. The rest of such
+// a file is not honoured, and the note says so.
+func readEveLog(path string) eveLog {
+	var el eveLog
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, ""
+		return el
 	}
 	// yaml.v3 does not know the %YAML 1.1 directive Suricata files start with.
 	if bytes.HasPrefix(b, []byte("%YAML")) {
@@ -465,43 +443,49 @@ func eveTypes(path string) (map[string]bool, string) {
 	}
 	var cfg struct {
 		Outputs []map[string]struct {
-			Enabled any   `yaml:"enabled"`
-			Types   []any `yaml:"types"`
+			Enabled     any    `yaml:"enabled"`
+			Types       []any  `yaml:"types"`
+			CommunityID any    `yaml:"community-id"`
+			Seed        uint16 `yaml:"community-id-seed"`
+			Ethernet    any    `yaml:"ethernet"`
 		} `yaml:"outputs"`
 	}
 	if err := yaml.Unmarshal(b, &cfg); err != nil {
-		return nil, "own suricata.yaml unreadable (" + err.Error() + "); all event types kept"
+		el.note = "own suricata.yaml unreadable (" + err.Error() + "); all event types kept"
+		return el
 	}
-	var types map[string]bool
+	yes := func(v any) bool { s := fmt.Sprint(v); return s == "true" || s == "yes" }
+	no := func(v any) bool { s := fmt.Sprint(v); return s == "no" || s == "false" }
 	for _, o := range cfg.Outputs {
 		eve, ok := o["eve-log"]
 		if !ok {
 			continue
 		}
-		if types == nil {
-			types = map[string]bool{}
+		if el.types == nil {
+			el.types = map[string]bool{}
+			el.communityID, el.seed, el.ethernet = yes(eve.CommunityID), eve.Seed, yes(eve.Ethernet)
 		}
-		if en := fmt.Sprint(eve.Enabled); en == "no" || en == "false" {
+		if no(eve.Enabled) {
 			continue
 		}
 		for _, t := range eve.Types {
 			switch x := t.(type) {
 			case string:
-				types[x] = true
+				el.types[x] = true
 			case map[string]any:
 				for k, v := range x {
-					if m, ok := v.(map[string]any); ok {
-						if en := fmt.Sprint(m["enabled"]); en == "no" || en == "false" {
-							continue
-						}
+					if m, ok := v.(map[string]any); ok && no(m["enabled"]) {
+						continue
 					}
-					types[k] = true
+					el.types[k] = true
 				}
 			}
 		}
 	}
-	if types == nil {
-		return nil, "own suricata.yaml has no eve-log (it includes another file); all event types kept"
+	if el.types == nil {
+		el.note = "own suricata.yaml has no eve-log (it includes another file); all event types kept"
+		return el
 	}
-	return types, "own suricata.yaml: only its eve-log types honoured"
+	el.note = "own suricata.yaml: only its eve-log types honoured"
+	return el
 }
