@@ -7,6 +7,55 @@ import (
 	"strings"
 )
 
+// Options are how an operator configures rule loading: a suricata.yaml
+// whose vars: section sets address and port groups, --set overrides
+// (vars.address-groups.HOME_NET=[…] or HOME_NET=…), and a
+// classification.config.
+type Options struct {
+	Config         string
+	Sets           []string
+	Classification string
+	// DefaultClasses uses the built-in standard classification table when
+	// Classification is empty (otherwise classtypes are not checked).
+	DefaultClasses bool
+}
+
+// Parser returns a parser with the variables and classifications of o,
+// and those classifications (nil when none).
+func (o Options) Parser() (*Parser, map[string]Classification, error) {
+	v := DefaultVars()
+	if o.Config != "" {
+		if err := v.LoadVarsYAML(o.Config); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, s := range o.Sets {
+		k, val, ok := strings.Cut(s, "=")
+		if !ok {
+			return nil, nil, fmt.Errorf("--set %q: want NAME=VALUE", s)
+		}
+		if err := v.Set(k, val); err != nil {
+			return nil, nil, fmt.Errorf("--set %s: %v", k, err)
+		}
+	}
+	var classes map[string]Classification
+	switch {
+	case o.Classification != "":
+		m, err := LoadClassificationConfig(o.Classification)
+		if err != nil {
+			return nil, nil, err
+		}
+		classes = m
+	case o.DefaultClasses:
+		classes = DefaultClassifications()
+	}
+	p := NewParser(v)
+	if classes != nil {
+		p.SetClassifications(classes)
+	}
+	return p, classes, nil
+}
+
 // CheckCommand implements `netsift rules check [--config FILE]
 // [--classification FILE] [--set vars.NAME=VALUE]... [--max-errors N]
 // [--strict] FILE...`: it loads the files and
@@ -32,32 +81,11 @@ func CheckCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "rules check: no rule files given (usage: netsift rules check [--set vars.HOME_NET=...] FILE...)")
 		return 2
 	}
-	v := DefaultVars()
-	if *config != "" {
-		if err := v.LoadVarsYAML(*config); err != nil {
-			fmt.Fprintf(stderr, "rules check: %v\n", err)
-			return 2
-		}
-	}
-	for _, s := range sets {
-		k, val, ok := strings.Cut(s, "=")
-		if !ok {
-			fmt.Fprintf(stderr, "rules check: --set %q: want NAME=VALUE\n", s)
-			return 2
-		}
-		if err := v.Set(k, val); err != nil {
-			fmt.Fprintf(stderr, "rules check: --set %s: %v\n", k, err)
-			return 2
-		}
-	}
-	p := NewParser(v)
-	if *classes != "" {
-		m, err := LoadClassificationConfig(*classes)
-		if err != nil {
-			fmt.Fprintf(stderr, "rules check: %v\n", err)
-			return 2
-		}
-		p.SetClassifications(m)
+	opts := Options{Config: *config, Sets: sets, Classification: *classes}
+	p, _, err := opts.Parser()
+	if err != nil {
+		fmt.Fprintf(stderr, "rules check: %v\n", err)
+		return 2
 	}
 	rep := p.Check(fs.Args()...)
 	if err := rep.WriteN(stdout, *maxErr); err != nil {

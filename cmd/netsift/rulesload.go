@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/signal"
 	"strings"
@@ -55,31 +54,10 @@ func loadRules(o rulesOpts, logf func(string, ...any)) (*rulesHolder, error) {
 
 func (h *rulesHolder) build(logf func(string, ...any)) (*engine.Signatures, error) {
 	o := h.o
-	v := rules.DefaultVars()
-	if o.config != "" {
-		if err := v.LoadVarsYAML(o.config); err != nil {
-			return nil, err
-		}
+	p, classes, err := rules.Options{Config: o.config, Sets: o.sets, Classification: o.classes, DefaultClasses: true}.Parser()
+	if err != nil {
+		return nil, err
 	}
-	for _, s := range o.sets {
-		k, val, ok := strings.Cut(s, "=")
-		if !ok {
-			return nil, fmt.Errorf("--set %q: want NAME=VALUE", s)
-		}
-		if err := v.Set(k, val); err != nil {
-			return nil, fmt.Errorf("--set %s: %v", k, err)
-		}
-	}
-	classes := rules.DefaultClassifications()
-	if o.classes != "" {
-		m, err := rules.LoadClassificationConfig(o.classes)
-		if err != nil {
-			return nil, err
-		}
-		classes = m
-	}
-	p := rules.NewParser(v)
-	p.SetClassifications(classes)
 	rs := p.LoadFiles(o.files...)
 	if len(rs.Report.FileErrors) > 0 {
 		return nil, errors.Join(rs.Report.FileErrors...)
