@@ -13,7 +13,7 @@ func FuzzTLS(f *testing.F) {
 	f.Add([]byte("\x16\x03\x01\x00\x05\x01\x00\x00\x01\x00"), uint8(3))
 	f.Fuzz(func(t *testing.T, b []byte, cut uint8) {
 		rec := &dissecttest.Recorder{}
-		c := &dissect.Ctx{Proto: 6, Emit: rec}
+		c := &dissect.Ctx{Proto: 6, Emit: rec, Inspecting: true}
 		for _, dir := range []dissect.Dir{dissect.ToServer, dissect.ToClient} {
 			probe(c, dir, b)
 		}

@@ -249,7 +249,9 @@ func (p *parser) message(c *dissect.Ctx, dir dissect.Dir, typ byte, body []byte)
 			return
 		}
 		r.certSeen = true
-		r.certs = append(r.certs[:0], body...)
+		if c.Inspecting { // the chain is kept only for tls.certs
+			r.certs = append(r.certs[:0], body...)
+		}
 		der, n, ok := tlshello.FirstCertificate(body)
 		if !ok {
 			c.Emit.Anomaly("tls.bad_certificate_list")

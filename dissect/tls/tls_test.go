@@ -209,7 +209,7 @@ func TestSplitFeeds(t *testing.T) {
 		// The harness probes only the first 16 payloads; feed the parser
 		// directly so every chunking is tested.
 		rec := &dissecttest.Recorder{}
-		c := &dissect.Ctx{Proto: 6, Client: g.Client, Server: g.Server, Emit: rec}
+		c := &dissect.Ctx{Proto: 6, Client: g.Client, Server: g.Server, Emit: rec, Inspecting: true}
 		p := Dissector.New()
 		for _, s := range g.Segs {
 			c.Pkts[s.Dir]++
