@@ -305,6 +305,9 @@ func (e *Engine) statsEvent() {
 			last = w.now
 		}
 	}
+	if last.IsZero() { // no packet was read: stamp the event with the wall clock
+		last = time.Now()
+	}
 	w := &e.dw
 	event.BeginEvent(w, &event.Header{Time: last, Type: "stats"})
 	w.Key("stats")

@@ -75,8 +75,14 @@ func TestReadCommand(t *testing.T) {
 	}
 	notcap := filepath.Join(t.TempDir(), "x.pcap")
 	os.WriteFile(notcap, []byte("this is not a capture"), 0o644)
-	if _, errOut, code = runBin(t, bin, nil, "read", notcap); code != 2 || !strings.Contains(errOut, "not a pcap or pcapng") {
+	out, errOut, code = runBin(t, bin, nil, "read", notcap)
+	if code != 2 || !strings.Contains(errOut, "not a pcap or pcapng") {
 		t.Fatalf("not a capture: code %d %s", code, errOut)
+	}
+	// The stats event of a run that read no packet carries the wall clock,
+	// not the zero time.
+	if strings.Contains(out, `"timestamp":"0001-`) {
+		t.Errorf("stats event of an empty run has the zero time: %s", out)
 	}
 	if _, _, code = runBin(t, bin, nil, "read"); code != 2 {
 		t.Fatalf("no args: code %d", code)
